@@ -1,0 +1,1 @@
+"""The Dash app: pages, components, queries (SQL → DataFrame) and figures (DataFrame → Figure)."""

@@ -1,0 +1,3 @@
+from koordinace.cli import main
+
+main()

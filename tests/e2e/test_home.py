@@ -1,0 +1,31 @@
+"""The first page, in a real browser: it draws the districts from the database, offline."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.e2e.conftest import console_errors, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_home_lists_the_districts_with_no_console_errors(browser, live_server):
+    browser.get(live_server.url + "/")
+    WebDriverWait(browser, 30).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#district-table tbody tr"))
+    )
+    rows = browser.find_elements(By.CSS_SELECTOR, "#district-table tbody tr")
+    assert len(rows) == 57
+    # Pilot districts come first.
+    first_ten = {r.find_elements(By.TAG_NAME, "td")[0].text for r in rows[:10]}
+    assert "Praha-Lipence" in first_ten and "Praha 14" in first_ten
+    assert "10 v pilotním projektu" in browser.find_element(By.TAG_NAME, "main").text
+    assert "data base © IPR Prague" in browser.find_element(By.TAG_NAME, "footer").text
+    # Bootstrap is served locally and applied (the striped table has a computed style).
+    navbar_bg = browser.find_element(By.CSS_SELECTOR, "header.navbar").value_of_css_property(
+        "background-color"
+    )
+    assert navbar_bg == "rgba(33, 37, 41, 1)"
+    screenshot(browser, "home-cs")
+    assert console_errors(browser) == []
