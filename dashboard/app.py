@@ -29,8 +29,28 @@ def create_app() -> Dash:
         update_title=None,
         suppress_callback_exceptions=True,
     )
-    app.layout = html.Div(
+    app.layout = _shell
+    _add_health(app)
+    return app
+
+
+def _demo_banner():
+    from dashboard import queries
+
+    if not queries.is_demo():
+        return None
+    return html.Div(
+        "Ukázková data: vygenerovaná pro předvedení, nejde o skutečné údaje městských částí.",
+        className="alert alert-warning text-center mb-0 rounded-0",
+        id="demo-banner",
+        role="status",
+    )
+
+
+def _shell():
+    return html.Div(
         [
+            _demo_banner(),
             html.Header(
                 html.Div(
                     html.A("Koordinace", href="/", className="navbar-brand"),
@@ -44,6 +64,8 @@ def create_app() -> Dash:
         lang="cs",
     )
 
+
+def _add_health(app: Dash) -> None:
     @app.server.get("/healthz")
     def healthz():
         from sqlalchemy import text
@@ -56,5 +78,3 @@ def create_app() -> Dash:
         except Exception:  # noqa: BLE001 - any database failure means unhealthy
             return {"status": "error", "database": "unavailable"}, 503
         return {"status": "ok"}
-
-    return app

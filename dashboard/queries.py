@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import District
+from models import District, ImportFile, ImportRun, RejectedRecord
 from models.db import session_scope
 
 
@@ -25,3 +25,62 @@ def districts() -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["code", "name", "slug", "population", "population_year", "is_pilot"]
     )
+
+
+def is_demo() -> bool:
+    """True when the data came from the bundled sample inbox (``koordinace demo``)."""
+    with session_scope() as session:
+        return (
+            session.execute(
+                select(ImportRun.id).where(ImportRun.triggered_by == "demo").limit(1)
+            ).first()
+            is not None
+        )
+
+
+def last_import() -> dict | None:
+    """The latest completed import run: when, its record counts and files."""
+    with session_scope() as session:
+        run = session.execute(
+            select(ImportRun.id, ImportRun.finished_at, ImportRun.counts)
+            .where(ImportRun.status == "completed")
+            .order_by(ImportRun.id.desc())
+            .limit(1)
+        ).first()
+        if run is None:
+            return None
+        files = dict(
+            session.execute(
+                select(ImportFile.status, func.count())
+                .where(ImportFile.run_id == run.id)
+                .group_by(ImportFile.status)
+            ).all()
+        )
+    return {
+        "id": run.id,
+        "finished_at": run.finished_at,
+        "counts": run.counts or {},
+        "files": files,
+    }
+
+
+def rejected_rows(run_id: int, limit: int = 50) -> pd.DataFrame:
+    """Rejected rows of a run with their district, file, row and Czech reasons."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(
+                District.name,
+                ImportFile.path,
+                RejectedRecord.location,
+                RejectedRecord.row_number,
+                RejectedRecord.reasons_cs,
+            )
+            .join(ImportFile, ImportFile.id == RejectedRecord.file_id)
+            .outerjoin(District, District.id == RejectedRecord.district_id)
+            .where(RejectedRecord.run_id == run_id)
+            .order_by(ImportFile.path, RejectedRecord.row_number)
+            .limit(limit)
+        ).all()
+    frame = pd.DataFrame(rows, columns=["district", "file", "sheet", "row", "reasons"])
+    frame["sheet"] = frame["sheet"].astype(object).where(frame["sheet"].notna(), "")
+    return frame

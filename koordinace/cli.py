@@ -70,7 +70,7 @@ def db_upgrade() -> None:
 # ------------------------------------------------------------------ export
 
 
-EXPORT_KINDS = ("districts", "tools")
+EXPORT_KINDS = ("projects", "activities", "tool-usage", "rejected", "districts", "tools")
 
 
 @main.command("export")
@@ -85,12 +85,181 @@ def export(kind: str, fmt: str, out: Path | None) -> None:
     if fmt == "xlsx" and out is None:
         raise click.UsageError("--format xlsx potřebuje --out FILE / needs --out FILE")
     with session_scope() as session:
-        frame = {"districts": exports.districts_frame, "tools": exports.tools_frame}[kind](session)
+        frame = exports.KIND_FRAMES[kind](session)
     text = exports.write_frame(frame, fmt, out)
     if text is not None:
         console.data(text)
     else:
         console.success(f"{len(frame)} záznamů zapsáno do / rows written to {out}")
+
+
+# ------------------------------------------------------------------ etl
+
+
+@main.group()
+def etl() -> None:
+    """Import the districts' exports."""
+
+
+class _BarProgress:
+    """Files and rows as progress bars on a terminal (nothing when piped)."""
+
+    def __init__(self, bar):
+        self.bar = bar
+        self.files = self.rows = None
+        self.row_count = 0
+
+    def start(self, files: int) -> None:
+        self.files = self.bar.add_task("Soubory / files", total=files)
+        self.rows = self.bar.add_task("Řádky / rows", total=None)
+
+    def file_done(self, rel: str, rows: int) -> None:
+        self.row_count += rows
+        self.bar.update(self.files, advance=1, description=f"Soubory / files ({rel})")
+        self.bar.update(self.rows, completed=self.row_count)
+
+    def stage(self, name: str) -> None:
+        self.bar.update(self.files, description=f"Ukládání / loading: {name}")
+
+
+def run_import(inbox: Path, as_json: bool, triggered_by: str = "cli") -> int:
+    """Run the ETL over ``inbox``; print the summary; return the exit status."""
+    import json
+
+    from etl.pipeline import EtlFailed, run_etl
+
+    settings = get_settings()
+    try:
+        with console.progress() as bar:
+            summary = run_etl(inbox, progress=_BarProgress(bar), triggered_by=triggered_by)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        console.error(str(exc))
+        return 2
+    except EtlFailed as exc:
+        console.error(f"{exc} (běh / run {exc.run_id})")
+        return 1
+    data = summary.as_json(settings.lang)
+    if as_json:
+        console.data(json.dumps(data, ensure_ascii=False, indent=2))
+    _print_summary(data)
+    return 0
+
+
+def _print_summary(data: dict) -> None:
+    files = data["files"]
+    console.info(
+        f"Import {data['run_id']}: {len(files['accepted'])} souborů přijato / accepted, "
+        f"{len(files['skipped'])} přeskočeno / skipped, {len(files['rejected'])} odmítnuto / "
+        f"rejected"
+    )
+    for item in files["rejected"]:
+        console.warn(f"{item['path']}: {item['reason']}")
+    console.table(
+        "Záznamy / records",
+        [
+            "",
+            "nové / inserted",
+            "změněné / updated",
+            "beze změny / unchanged",
+            "odmítnuté / rejected",
+        ],
+        [
+            (kind, c["inserted"], c["updated"], c["unchanged"], c["rejected"])
+            for kind, c in data["records"].items()
+        ],
+    )
+    if any(c["rejected"] for c in data["records"].values()):
+        console.info(
+            "Odmítnuté řádky s důvody / rejected rows with reasons: "
+            "koordinace export rejected --format xlsx --out odmitnute.xlsx"
+        )
+
+
+@etl.command("run")
+@click.option(
+    "--inbox",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder with one subfolder per district.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON to stdout.")
+def etl_run(inbox: Path, as_json: bool) -> None:
+    """Import every district folder under --inbox (one transaction)."""
+    sys.exit(run_import(inbox, as_json))
+
+
+@etl.command("status")
+@click.option("--limit", default=10, show_default=True, help="How many recent runs to list.")
+def etl_status(limit: int) -> None:
+    """Recent import runs, their files and rejected rows."""
+    from koordinace import exports
+    from models.db import session_scope
+
+    with session_scope() as session:
+        runs = exports.runs_frame(session, limit)
+        if runs.empty:
+            console.info("Zatím žádný import / no import yet")
+            return
+        console.table(
+            "Importy / import runs",
+            [
+                "run",
+                "start",
+                "stav / status",
+                "soubory / files",
+                "projekty",
+                "aktivity",
+                "nástroje",
+            ],
+            runs.itertuples(index=False),
+        )
+        last = int(runs.iloc[0]["run"])
+        files = exports.files_frame(session, last)
+        console.table(
+            f"Soubory běhu / files of run {last}",
+            [
+                "soubor / file",
+                "stav / status",
+                "řádků / rows",
+                "odmítnuto / rejected",
+                "důvod / reason",
+            ],
+            files.itertuples(index=False),
+        )
+        rejected = exports.rejected_frame(session, last)
+    if not rejected.empty:
+        console.table(
+            f"Odmítnuté řádky / rejected rows (run {last}, first 20 of {len(rejected)})",
+            ["soubor / file", "řádek / row", "důvody / reasons"],
+            (
+                (r.file, r.row, "; ".join(r.reasons_cs))
+                for r in rejected.head(20).itertuples(index=False)
+            ),
+        )
+
+
+# ------------------------------------------------------------------ synth
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--scale", default=1.0, show_default=True, type=float)
+@click.option("--seed", default=1, show_default=True, type=int)
+def synth(out: Path, scale: float, seed: int) -> None:
+    """Write a realistic sample inbox for the pilot districts (demo data)."""
+    from etl.synth import generate_inbox
+
+    if scale <= 0:
+        raise click.BadParameter("musí být kladné / must be positive", param_hint="--scale")
+    try:
+        report = generate_inbox(out, scale=scale, seed=seed)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.success(
+        f"{len(report.files)} souborů / files: {report.projects} projektů, "
+        f"{report.activities} aktivit, {report.tool_usage} použití nástrojů; "
+        f"{len(report.bad_rows)} záměrně chybných řádků / deliberately bad rows → {out}"
+    )
 
 
 # ------------------------------------------------------------------ serve
@@ -113,8 +282,14 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the demo database, do not serve.")
 def demo(host: str, port: int, workers: int, no_serve: bool) -> None:
-    """Migrate the embedded database, load reference data, then serve the app."""
+    """Migrate the embedded database, import the bundled sample inbox, then serve."""
+    from koordinace.settings import SAMPLE_INBOX
+
     upgrade_database()
+    console.info(f"Import ukázkových dat / importing the demo data: {SAMPLE_INBOX}")
+    status = run_import(SAMPLE_INBOX, as_json=False, triggered_by="demo")
+    if status != 0:
+        sys.exit(status)
     if no_serve:
         return
     from koordinace.server import run_gunicorn

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+SAMPLE_INBOX = PROJECT_DIR / "data" / "sample-inbox"
 
 DEFAULT_PILOT = (
     "Praha 1",

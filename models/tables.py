@@ -419,6 +419,9 @@ class ImportFile(SQLModel, table=True):
     size_bytes: int | None = None
     kinds: list | None = Field(default=None, sa_column=Column(JSON))
     rows_total: int = 0
+    notes: list | None = Field(
+        default=None, sa_column=Column(JSON), description="[{cs, en}] warnings about the file"
+    )
 
 
 class RejectedRecord(SQLModel, table=True):
@@ -435,6 +438,7 @@ class RejectedRecord(SQLModel, table=True):
     file_id: int = Field(foreign_key="import_file.id", index=True)
     district_id: int | None = Field(default=None, foreign_key="district.id", index=True)
     kind: str = Field(max_length=20)
+    location: str | None = Field(default=None, max_length=200, description="XLSX sheet")
     row_number: int = Field(description="as the user sees it: spreadsheet row, CSV line")
     raw: dict = Field(sa_column=Column(JSON, nullable=False))
     reasons_cs: list = Field(sa_column=Column(JSON, nullable=False))

@@ -212,3 +212,8 @@ def district_column_headers() -> frozenset[str]:
 def values(name: str) -> tuple[str, ...]:
     """Canonical values of a vocabulary, in order (used by CHECK constraints)."""
     return vocabulary(name).values
+
+
+@cache
+def ignored_column_headers() -> frozenset[str]:
+    return frozenset(header_key(h) for h in _raw().get("ignored_columns", {}).get("headers", ()))

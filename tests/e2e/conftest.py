@@ -79,8 +79,12 @@ def screenshot(driver, name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, sqlite_template):
-    """The app under gunicorn on a migrated SQLite database with reference data."""
+    """The app under gunicorn on SQLite with reference data and the sample inbox imported."""
+    from etl.pipeline import run_etl
+    from koordinace.settings import SAMPLE_INBOX
+
     path = tmp_path_factory.mktemp("e2e") / "koordinace.db"
     shutil.copyfile(sqlite_template, path)
+    run_etl(SAMPLE_INBOX, url=f"sqlite:///{path}", triggered_by="demo")
     with Server(f"sqlite:///{path}", workers=2) as srv:
         yield srv

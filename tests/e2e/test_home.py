@@ -10,7 +10,7 @@ from tests.e2e.conftest import console_errors, screenshot
 pytestmark = pytest.mark.e2e
 
 
-def test_home_lists_the_districts_with_no_console_errors(browser, live_server):
+def test_home_shows_the_import_and_the_districts_with_no_console_errors(browser, live_server):
     browser.get(live_server.url + "/")
     WebDriverWait(browser, 30).until(
         ec.presence_of_element_located((By.CSS_SELECTOR, "#district-table tbody tr"))
@@ -27,5 +27,12 @@ def test_home_lists_the_districts_with_no_console_errors(browser, live_server):
         "background-color"
     )
     assert navbar_bg == "rgba(33, 37, 41, 1)"
+    assert "Ukázková data" in browser.find_element(By.ID, "demo-banner").text
+    counts = browser.find_element(By.ID, "import-counts").text
+    assert "Projekty" in counts and "300" in counts and "6" in counts
+    rejected = browser.find_elements(By.CSS_SELECTOR, "#rejected-rows tbody tr")
+    assert len(rejected) == 19  # the sample inbox's deliberately bad rows, with reasons
+    assert any("je před datem zahájení" in r.text for r in rejected)
+    assert not any("nan" in r.text.split() or "(nan)" in r.text for r in rejected)
     screenshot(browser, "home-cs")
     assert console_errors(browser) == []
