@@ -8,7 +8,7 @@ carries the file and row number the user sees.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -54,14 +54,14 @@ def reject_duplicates(
     tables: list[tuple[str, TableResult]],
     key_columns: list[str],
     describe: tuple[str, str],
-    label_column: str | None = None,
+    label_of: Callable[[TableResult, int], str] | None = None,
 ) -> None:
     """Reject every repeat of a key among valid rows; the first occurrence stays.
 
-    ``describe`` is (cs, en) text naming the key, formatted with ``{key}``: the value of
-    ``label_column`` when given, else the key values joined.
+    ``describe`` is (cs, en) text naming the key, formatted with ``{key}``: what
+    ``label_of(table, row)`` says of the first occurrence, else the key values joined.
     """
-    stacked = _stack(tables, [*key_columns, *([label_column] if label_column else [])])
+    stacked = _stack(tables, key_columns)
     if stacked.empty:
         return
     keyed = stacked[key_columns].astype("string").fillna("\u0000")
@@ -75,8 +75,8 @@ def reject_duplicates(
         first_rel, first_table = tables[int(first["_order"])]
         where_cs, where_en = _where(first_rel, first_table, int(first["_row"]))
         key_text = (
-            str(first[label_column])
-            if label_column
+            label_of(first_table, int(first["_row"]))
+            if label_of
             else " / ".join(str(first[c]) for c in key_columns if pd.notna(first[c]))
         )
         for _, dup in group.iloc[1:].iterrows():

@@ -85,17 +85,40 @@ def missing_reason(spec: FieldSpec) -> Reason:
     )
 
 
-def _blank_mask(s: pd.Series) -> pd.Series:
-    """True where a raw cell is blank (None, NaN, or only whitespace)."""
-    if s.empty:
-        return pd.Series(False, index=s.index, dtype=bool)
-    as_text = s.astype("string")
-    return as_text.isna() | as_text.str.strip().eq("").fillna(True)
+def _per_distinct(s: pd.Series, fn, dtype=object) -> pd.Series:
+    """``fn`` applied once per distinct value (missing included), then spread to the rows.
+
+    Columns repeat their values heavily (types, channels, dates, project ids), so this
+    is far cheaper than element-wise string methods on hundreds of thousands of rows.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [fn(u) for u in uniques]
+    results[-1] = fn(None)  # code -1: missing
+    return pd.Series(results[codes], index=s.index, dtype=dtype)
+
+
+def _is_blank(value) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return not value.strip()
+    return False
+
+
+def _text(value) -> str | None:
+    if _is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\u00a0", " ").strip() or None
 
 
 def _clean_text(s: pd.Series) -> pd.Series:
-    as_text = s.astype("string").str.replace("\u00a0", " ", regex=False).str.strip()
-    return as_text.mask(as_text.eq(""), pd.NA)
+    """Stripped text (no-break spaces as spaces); blank cells missing."""
+    return _per_distinct(s, _text).astype("string")
 
 
 class _Collector:
@@ -141,11 +164,10 @@ def normalise_table(
         header = next((h for h, f in table.columns.items() if f == spec.name), None)
         if header is None:
             continue
-        raw = frame[header]
-        blank = _blank_mask(raw)
+        value, blank = _normalise_column(spec, frame[header], collect, result)
         if spec.required:
             collect.add_mask(blank, missing_reason(spec))
-        clean[spec.name] = _normalise_column(spec, raw, blank, collect, result)
+        clean[spec.name] = value
 
     if table.district_column is not None:
         _check_district_column(
@@ -166,11 +188,14 @@ def normalise_table(
 
 
 def _normalise_column(
-    spec: FieldSpec, raw: pd.Series, blank: pd.Series, collect: _Collector, result: TableResult
-) -> pd.Series:
+    spec: FieldSpec, raw: pd.Series, collect: _Collector, result: TableResult
+) -> tuple[pd.Series, pd.Series]:
+    """The typed column and a mask of its blank cells; bad values reported to ``collect``."""
     kind = spec.type
-    if kind in ("text", "tool"):
+    if kind in ("text", "tool", "vocabulary", "url"):
         text = _clean_text(raw)
+        blank = text.isna()
+    if kind in ("text", "tool"):
         if spec.max_length:
             too_long = text.str.len().gt(spec.max_length).fillna(False)
             for row in too_long.index[too_long.to_numpy(dtype=bool)]:
@@ -183,9 +208,9 @@ def _normalise_column(
                         f"({len(text[row])})",
                     ),
                 )
-        return text
+        return text, blank
     if kind == "vocabulary":
-        return _vocabulary_column(spec, raw, blank, collect, result)
+        return _vocabulary_column(spec, text, result), blank
     if kind == "date":
         parsed, errors = V.parse_dates(raw)
     elif kind == "amount":
@@ -211,20 +236,19 @@ def _normalise_column(
         parsed = pd.Series(pd.NA, index=raw.index, dtype="string")
         for row in raw.index[~blank.to_numpy(dtype=bool)]:
             try:
-                parsed[row] = V.parse_url(raw[row])
+                parsed[row] = V.parse_url(text[row])
             except V.InvalidValue as err:
                 errors[row] = err
+        collect.add_errors(spec, errors)
+        return parsed, blank
     else:  # pragma: no cover - the vocabulary file names only the types above
         raise ValueError(f"unknown field type {kind!r}")
     collect.add_errors(spec, errors)
-    return parsed
+    return parsed, parsed.isna() & errors.isna()
 
 
-def _vocabulary_column(
-    spec: FieldSpec, raw: pd.Series, blank: pd.Series, collect: _Collector, result: TableResult
-) -> pd.Series:
+def _vocabulary_column(spec: FieldSpec, text: pd.Series, result: TableResult) -> pd.Series:
     vocab = vocabulary(spec.vocabulary)
-    text = _clean_text(raw)
     # Map the distinct spellings once, then the whole column.
     distinct = text.dropna().unique()
     mapping = {s: vocab.resolve(s) for s in distinct}

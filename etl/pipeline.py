@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,7 @@ class RunSummary:
     run_id: int
     files: list[FileOutcome]
     counts: L.LoadCounts
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
     def as_json(self, lang: str = "cs") -> dict:
         pick = 1 if lang == "en" else 0
@@ -91,6 +93,19 @@ class RunSummary:
                 "tool_usage": self.counts.tool_usage.as_dict(),
             },
         }
+
+
+class _Clock:
+    """Wall-clock seconds per phase of a run (reported by the benchmark)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._last, 3)
+        self._last = now
 
 
 # ------------------------------------------------------------------ reading
@@ -130,24 +145,18 @@ def _read(file: InboxFile, lookup: dict[str, int]) -> FileOutcome:
 # ------------------------------------------------------------------ run-wide checks
 
 
-def _activity_label(clean: pd.DataFrame) -> pd.Series:
-    if clean.empty:
-        return pd.Series(dtype=object, index=clean.index)
-    labels = []
-    for aid, pid, date, activity, channel in zip(
-        clean.get("activity_id", pd.Series(pd.NA, index=clean.index)),
-        clean["project_id"],
-        clean["date"],
-        clean["activity"],
-        clean["channel"],
-        strict=True,
-    ):
-        if pd.notna(aid):
-            labels.append(f"„{aid}“")
-        else:
-            day = format_date_cs(pd.Timestamp(date).date()) if pd.notna(date) else "?"
-            labels.append(f"({pid}, {day}, {activity}, {channel})")
-    return pd.Series(labels, index=clean.index, dtype=object)
+def _activity_label(table: TableResult, row: int) -> str:
+    clean = table.clean.loc[row]
+    if pd.notna(clean.get("activity_id")):
+        return f"„{clean['activity_id']}“"
+    date = clean["date"]
+    day = format_date_cs(pd.Timestamp(date).date()) if pd.notna(date) else "?"
+    return f"({clean['project_id']}, {day}, {clean['activity']}, {clean['channel']})"
+
+
+def _usage_label(table: TableResult, row: int) -> str:
+    clean = table.clean.loc[row]
+    return f"{clean['project_id']} – {clean['tool']} – {clean['purpose']}"
 
 
 def _check_district(
@@ -182,9 +191,8 @@ def _check_district(
             + clean["channel"].astype("string")
         )
         clean["_identity"] = ("I|" + clean["activity_id"].astype("string")).fillna(tuple_key)
-        clean["_label"] = _activity_label(clean)
     checks.reject_duplicates(
-        activities, ["_identity"], ("Aktivita {key}", "Activity {key}"), label_column="_label"
+        activities, ["_identity"], ("Aktivita {key}", "Activity {key}"), label_of=_activity_label
     )
 
     usage = tables["tool_usage"]
@@ -196,18 +204,11 @@ def _check_district(
             lambda k: f"id:{alias_ids[k]}" if k in alias_ids else f"new:{k}"
         )
         clean["_tool_ref"] = refs.astype("string")
-        clean["_label"] = (
-            clean["project_id"].astype("string")
-            + " – "
-            + clean["tool"].astype("string")
-            + " – "
-            + clean["purpose"].astype("string")
-        )
     checks.reject_duplicates(
         usage,
         ["project_id", "_tool_ref", "purpose"],
         ("Použití nástroje {key}", "Tool usage {key}"),
-        label_column="_label",
+        label_of=_usage_label,
     )
 
 
@@ -263,6 +264,7 @@ def run_etl(
     id_by_code = {d.code: d.id for d in districts}
     name_by_code = {d.code: d.name for d in districts}
 
+    clock = _Clock()
     files = scan_inbox(inbox, lookup)
     progress.start(len(files))
     outcomes = []
@@ -270,6 +272,7 @@ def run_etl(
         outcome = _read(file, lookup)
         outcomes.append(outcome)
         progress.file_done(file.rel, outcome.rows_total)
+    clock.lap("read")
 
     run_id = None
     try:
@@ -283,10 +286,12 @@ def run_etl(
                 )
             ).inserted_primary_key[0]
             progress.stage("checks")
-            counts = _check_and_load(conn, run_id, outcomes, id_by_code, name_by_code, progress)
+            counts = _check_and_load(
+                conn, run_id, outcomes, id_by_code, name_by_code, progress, clock
+            )
             progress.stage("log")
             _record_files(conn, run_id, outcomes, id_by_code)
-            summary = RunSummary(run_id, outcomes, counts)
+            summary = RunSummary(run_id, outcomes, counts, clock.laps)
             result = summary.as_json()["records"]
             conn.execute(
                 update(ImportRun)
@@ -305,6 +310,7 @@ def run_etl(
                     after={"records": result, "new_tools": counts.new_tools},
                 )
             )
+        clock.lap("commit")
         return summary
     except Exception as exc:
         log.exception("ETL run failed")
@@ -337,6 +343,7 @@ def _check_and_load(
     id_by_code: dict[int, int],
     name_by_code: dict[int, str],
     progress: Progress,
+    clock: _Clock,
 ) -> L.LoadCounts:
     counts = L.LoadCounts()
     by_district: dict[int, dict[str, list[tuple[str, TableResult]]]] = defaultdict(
@@ -362,12 +369,14 @@ def _check_and_load(
     for kind in KINDS:
         getattr(counts, kind).rejected = sum(len(t.rejected) for _, t in items(kind))
 
+    clock.lap("checks")
     progress.stage("projects")
     projects = _incoming(items("projects"), L.PROJECT_FIELDS, ["project_id"])
     project_ids, counts.history = L.load_projects(
         conn, projects, district_ids, run_id, counts.projects
     )
 
+    clock.lap("load projects")
     progress.stage("activities")
     activities = _incoming(
         items("activities"),
@@ -379,6 +388,7 @@ def _check_and_load(
         for d, p in zip(activities["district_id"], activities["project_id"], strict=True)
     ]
     L.load_activities(conn, activities, district_ids, counts.activities)
+    clock.lap("load activities")
 
     progress.stage("tool usage")
     usage = _incoming(
@@ -405,6 +415,7 @@ def _check_and_load(
             tool_as_given=pd.Series(dtype=object),
         )
     L.load_tool_usage(conn, usage, district_ids, counts.tool_usage)
+    clock.lap("load tool usage")
     return counts
 
 

@@ -41,12 +41,13 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 
 import charset_normalizer
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
 from models.vocabulary import district_column_headers, header_key, record_kinds
 
@@ -582,26 +583,38 @@ def _location_kinds(include_json: bool) -> dict[str, str]:
     return names
 
 
-def _sheet_rows(frame: pd.DataFrame) -> list[list[object]]:
-    """A sheet's cells as lists (row i = spreadsheet row i + 1); empty cells ``None``."""
-    values = frame.to_numpy(dtype=object, copy=True)
-    if values.size:
-        values[pd.isna(values) | (values == "")] = None
-    return values.tolist()
+def _cell(value: object) -> object:
+    """A calamine cell as pandas' reader would give it; empty cells ``None``."""
+    if value == "":
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _sheet_rows(sheet) -> list[list[object]]:
+    """A sheet's cells as lists (row i = spreadsheet row i + 1, from A1)."""
+    return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+
+
+def _xlsx_sheets(path: Path) -> dict[str, list[list[object]]]:
+    """Every sheet of a workbook, read with python-calamine (Rust; pandas' calamine
+    engine without its per-cell Python conversion on top)."""
+    workbook = CalamineWorkbook.from_path(str(path))
+    try:
+        return {
+            name: _sheet_rows(workbook.get_sheet_by_name(name)) for name in workbook.sheet_names
+        }
+    finally:
+        workbook.close()
 
 
 def _read_xlsx(path: Path) -> ReadResult:
     try:
-        # na_filter=False: a cell reading "NA", "N/A", "null" or "None" is text, not a
-        # missing value (empty cells then arrive as "" and become None below).
-        sheets = pd.read_excel(
-            path,
-            sheet_name=None,
-            header=None,
-            engine="calamine",
-            dtype=object,
-            na_filter=False,
-        )
+        # A cell reading "NA", "N/A", "null" or "None" stays text, not a missing value.
+        sheets = _xlsx_sheets(path)
     except Exception as exc:  # the engine raises many types for a broken file
         reason = str(exc).strip() or type(exc).__name__
         raise FileProblem(
@@ -612,10 +625,9 @@ def _read_xlsx(path: Path) -> ReadResult:
     tables: list[RawTable] = []
     found_cells: list[str] = []
     by_name = _location_kinds(False)
-    for sheet, frame in sheets.items():
+    for sheet, rows in sheets.items():
         sheet = str(sheet)
         where = _where("sheet", sheet)
-        rows = _sheet_rows(frame)
         numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(map(_has_value, row))]
         if not numbered:
             notes.append(
