@@ -415,6 +415,24 @@ def load_activities(
         columns,
     )
     incoming = incoming.reset_index(drop=True)
+    if stored.empty:  # a first import: everything is new, nothing to match
+        matched = incoming.assign(id=pd.NA, version=pd.NA)
+    else:
+        matched = _match_activities(incoming, stored)
+    _upsert(
+        conn,
+        Activity,
+        matched,
+        stored,
+        ACTIVITY_FIELDS,
+        insert_columns=["district_id", "activity_id", "date", "activity", "channel"],
+        fk_column=("project_id", "project_fk"),
+        counts=counts,
+    )
+
+
+def _match_activities(incoming: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+    """Incoming rows with the id and version of the stored activity of the same identity."""
     incoming["_date"] = canonical(incoming["date"], "date")
     stored["_date"] = canonical(stored["date"], "date")
     texts = ["activity_id", "activity", "channel", "_date"]
@@ -434,17 +452,7 @@ def load_activities(
         on=keys_tuple,
         how="left",
     )
-    matched = pd.concat([a, b], ignore_index=True)
-    _upsert(
-        conn,
-        Activity,
-        matched,
-        stored,
-        ACTIVITY_FIELDS,
-        insert_columns=["district_id", "activity_id", "date", "activity", "channel"],
-        fk_column=("project_id", "project_fk"),
-        counts=counts,
-    )
+    return pd.concat([a, b], ignore_index=True)
 
 
 # ------------------------------------------------------------------ tool usage

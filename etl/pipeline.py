@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import os
+import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, insert, select, update
 
@@ -142,6 +147,39 @@ def _read(file: InboxFile, lookup: dict[str, int]) -> FileOutcome:
     return outcome
 
 
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+
+
+def _read_all(
+    files: list[InboxFile], lookup: dict[str, int], progress: Progress, workers: int | None
+) -> list[FileOutcome]:
+    """Read and normalise every file, in file order; in parallel when it pays off."""
+    candidates = [i for i, f in enumerate(files) if f.status == "candidate"]
+    if workers is None:
+        size = sum(files[i].path.stat().st_size for i in candidates)
+        workers = min(2, os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+    workers = min(workers, len(candidates))
+    outcomes: list[FileOutcome | None] = [None] * len(files)
+    if workers > 1:
+        # Largest first keeps both workers busy. Fork is instant and the workers only
+        # read files (never the inherited database connections); with other threads
+        # alive a fork is unsafe, so the slower forkserver is used then.
+        order = sorted(candidates, key=lambda i: files[i].path.stat().st_size, reverse=True)
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+        context = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            pending = {pool.submit(_read, files[i], lookup): i for i in order}
+            for future in as_completed(pending):
+                i = pending[future]
+                outcomes[i] = future.result()
+                progress.file_done(files[i].rel, outcomes[i].rows_total)
+    for i, file in enumerate(files):
+        if outcomes[i] is None:
+            outcomes[i] = _read(file, lookup)
+            progress.file_done(file.rel, outcomes[i].rows_total)
+    return outcomes
+
+
 # ------------------------------------------------------------------ run-wide checks
 
 
@@ -246,8 +284,13 @@ def run_etl(
     url: str | None = None,
     progress: Progress | None = None,
     triggered_by: str | None = None,
+    workers: int | None = None,
 ) -> RunSummary:
-    """Import every district folder under ``inbox`` in one transaction."""
+    """Import every district folder under ``inbox`` in one transaction.
+
+    Files are read in ``workers`` processes (default: up to two, for inboxes over
+    ``PARALLEL_MIN_BYTES``); loading is always one transaction in this process.
+    """
     progress = progress or Progress()
     inbox = Path(inbox)
     engine = get_engine(url)
@@ -267,11 +310,7 @@ def run_etl(
     clock = _Clock()
     files = scan_inbox(inbox, lookup)
     progress.start(len(files))
-    outcomes = []
-    for file in files:
-        outcome = _read(file, lookup)
-        outcomes.append(outcome)
-        progress.file_done(file.rel, outcome.rows_total)
+    outcomes = _read_all(files, lookup, progress, workers)
     clock.lap("read")
 
     run_id = None
@@ -383,11 +422,11 @@ def _check_and_load(
         L.ACTIVITY_FIELDS,
         ["project_id", "activity_id", "date", "activity", "channel"],
     )
-    activities["project_fk"] = [
-        project_ids[(d, p)]
-        for d, p in zip(activities["district_id"], activities["project_id"], strict=True)
-    ]
-    L.load_activities(conn, activities, district_ids, counts.activities)
+    activities["project_fk"] = _project_fks(activities, project_ids)
+    # District by district: the stored rows compared against stay one district's worth.
+    for district_id, part in _by_district(activities):
+        L.load_activities(conn, part, [district_id], counts.activities)
+    del activities
     clock.lap("load activities")
 
     progress.stage("tool usage")
@@ -404,19 +443,38 @@ def _check_and_load(
             counts.new_tools = sorted(unknown.values())
         usage["tool_id"] = usage["tool_key"].map(alias_ids).astype(int)
         usage["tool_as_given"] = usage["tool"]
-        usage["project_fk"] = [
-            project_ids[(d, p)]
-            for d, p in zip(usage["district_id"], usage["project_id"], strict=True)
-        ]
+        usage["project_fk"] = _project_fks(usage, project_ids)
     else:
         usage = usage.assign(
             tool_id=pd.Series(dtype=int),
             project_fk=pd.Series(dtype=int),
             tool_as_given=pd.Series(dtype=object),
         )
-    L.load_tool_usage(conn, usage, district_ids, counts.tool_usage)
+    for district_id, part in _by_district(usage):
+        L.load_tool_usage(conn, part, [district_id], counts.tool_usage)
     clock.lap("load tool usage")
     return counts
+
+
+def _by_district(frame: pd.DataFrame):
+    """(district id, its rows) for each district of the run that has rows."""
+    if frame.empty:
+        return
+    for district_id, part in frame.groupby("district_id", sort=False):
+        yield int(district_id), part
+
+
+def _project_fks(frame: pd.DataFrame, project_ids: dict[tuple[int, str], int]) -> np.ndarray:
+    """project.id for each row's (district_id, project code), by a vectorised lookup."""
+    keys = pd.DataFrame(
+        [(d, c, i) for (d, c), i in project_ids.items()],
+        columns=["district_id", "project_id", "fk"],
+    )
+    keys = keys.astype({"district_id": "int64", "project_id": "string"})
+    rows = frame[["district_id", "project_id"]].astype(
+        {"district_id": "int64", "project_id": "string"}
+    )
+    return rows.merge(keys, on=["district_id", "project_id"], how="left")["fk"].to_numpy()
 
 
 def _record_files(

@@ -116,10 +116,10 @@ class _BarProgress:
     def file_done(self, rel: str, rows: int) -> None:
         self.row_count += rows
         self.bar.update(self.files, advance=1, description=f"Soubory / files ({rel})")
-        self.bar.update(self.rows, completed=self.row_count)
+        self.bar.update(self.rows, completed=self.row_count, refresh=True)
 
     def stage(self, name: str) -> None:
-        self.bar.update(self.files, description=f"Ukládání / loading: {name}")
+        self.bar.update(self.files, description=f"Ukládání / loading: {name}", refresh=True)
 
 
 def run_import(inbox: Path, as_json: bool, triggered_by: str = "cli") -> int:

@@ -62,6 +62,7 @@ def progress() -> Progress:
         console=err,
         disable=not err.is_terminal,
         transient=False,
+        auto_refresh=False,  # refreshed on each update: no background thread
     )
 
 

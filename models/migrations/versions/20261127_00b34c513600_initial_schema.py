@@ -240,7 +240,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.create_index('ix_activity_district_date', ['district_id', 'date'], unique=False)
-        batch_op.create_index('ix_activity_project', ['project_id'], unique=False)
         batch_op.create_index('uq_activity_district_activity_id', ['district_id', 'activity_id'], unique=True, sqlite_where=sa.text('activity_id IS NOT NULL'), postgresql_where=sa.text('activity_id IS NOT NULL'))
         batch_op.create_index('uq_activity_identity', ['district_id', 'project_id', 'date', 'activity', 'channel'], unique=True, sqlite_where=sa.text('activity_id IS NULL'), postgresql_where=sa.text('activity_id IS NULL'))
 
@@ -371,7 +370,6 @@ def downgrade() -> None:
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.drop_index('uq_activity_identity', sqlite_where=sa.text('activity_id IS NULL'), postgresql_where=sa.text('activity_id IS NULL'))
         batch_op.drop_index('uq_activity_district_activity_id', sqlite_where=sa.text('activity_id IS NOT NULL'), postgresql_where=sa.text('activity_id IS NOT NULL'))
-        batch_op.drop_index('ix_activity_project')
         batch_op.drop_index('ix_activity_district_date')
 
     op.drop_table('activity')
