@@ -54,12 +54,12 @@ def reject_duplicates(
     tables: list[tuple[str, TableResult]],
     key_columns: list[str],
     describe: tuple[str, str],
-    label_of: Callable[[TableResult, int], str] | None = None,
+    label_of: Callable[[TableResult, int], tuple[str, str]] | None = None,
 ) -> None:
     """Reject every repeat of a key among valid rows; the first occurrence stays.
 
     ``describe`` is (cs, en) text naming the key, formatted with ``{key}``: what
-    ``label_of(table, row)`` says of the first occurrence, else the key values joined.
+    ``label_of(table, row)`` says (cs, en) of the first occurrence, else the key values.
     """
     stacked = _stack(tables, key_columns)
     if stacked.empty:
@@ -74,18 +74,17 @@ def reject_duplicates(
         first = group.iloc[0]
         first_rel, first_table = tables[int(first["_order"])]
         where_cs, where_en = _where(first_rel, first_table, int(first["_row"]))
-        key_text = (
-            label_of(first_table, int(first["_row"]))
-            if label_of
-            else " / ".join(str(first[c]) for c in key_columns if pd.notna(first[c]))
-        )
+        if label_of:
+            key_cs, key_en = label_of(first_table, int(first["_row"]))
+        else:
+            key_cs = key_en = " / ".join(str(first[c]) for c in key_columns if pd.notna(first[c]))
         for _, dup in group.iloc[1:].iterrows():
             _, table = tables[int(dup["_order"])]
             table.reject(
                 [int(dup["_row"])],
                 (
-                    f"{describe[0].format(key=key_text)} se v importu opakuje (poprvé: {where_cs})",
-                    f"{describe[1].format(key=key_text)} appears twice in this import "
+                    f"{describe[0].format(key=key_cs)} se v importu opakuje (poprvé: {where_cs})",
+                    f"{describe[1].format(key=key_en)} appears twice in this import "
                     f"(first: {where_en})",
                 ),
             )

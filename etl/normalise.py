@@ -217,6 +217,7 @@ def _normalise_column(
         parsed, errors = V.parse_amounts(raw)
     elif kind == "percent":
         parsed, errors = V.parse_percents(raw)
+        parsed = _excel_percent_cells(spec, raw, parsed, result)
     elif kind == "whole":
         parsed, errors = V.parse_wholes(raw)
         if spec.min is not None or spec.max is not None:
@@ -245,6 +246,24 @@ def _normalise_column(
         raise ValueError(f"unknown field type {kind!r}")
     collect.add_errors(spec, errors)
     return parsed, parsed.isna() & errors.isna()
+
+
+def _excel_percent_cells(
+    spec: FieldSpec, raw: pd.Series, parsed: pd.Series, result: TableResult
+) -> pd.Series:
+    """Excel stores a cell shown as "45 %" as the number 0.45. When every number in the
+    column lies within 0–1 and some are fractions, the numbers are such cells: ×100."""
+    numeric = raw.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+    numbers = parsed[numeric.to_numpy(dtype=bool)].dropna()
+    if numbers.empty or numbers.max() > 1 or not ((numbers > 0) & (numbers < 1)).any():
+        return parsed
+    result.notes.append(
+        (
+            f"{spec.label_cs}: čísla 0–1 z Excelu převedena na procenta (0,45 → 45 %)",
+            f"{spec.label_en}: Excel numbers 0–1 read as percentages (0.45 → 45 %)",
+        )
+    )
+    return parsed.where(~numeric.to_numpy(dtype=bool), parsed * 100)
 
 
 def _vocabulary_column(spec: FieldSpec, text: pd.Series, result: TableResult) -> pd.Series:

@@ -32,7 +32,7 @@ from models import AuditEvent, District, ImportFile, ImportRun, Project, Rejecte
 from models.base import utcnow
 from models.db import get_engine
 from models.reference import district_lookup
-from models.vocabulary import compact_key, record_kind
+from models.vocabulary import compact_key, record_kind, vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -183,18 +183,30 @@ def _read_all(
 # ------------------------------------------------------------------ run-wide checks
 
 
-def _activity_label(table: TableResult, row: int) -> str:
+def _labels(vocab: str, value) -> tuple[str, str]:
+    v = vocabulary(vocab)
+    return v.label(value, "cs"), v.label(value, "en")
+
+
+def _activity_label(table: TableResult, row: int) -> tuple[str, str]:
     clean = table.clean.loc[row]
     if pd.notna(clean.get("activity_id")):
-        return f"„{clean['activity_id']}“"
-    date = clean["date"]
-    day = format_date_cs(pd.Timestamp(date).date()) if pd.notna(date) else "?"
-    return f"({clean['project_id']}, {day}, {clean['activity']}, {clean['channel']})"
+        return f"„{clean['activity_id']}“", f"'{clean['activity_id']}'"
+    date = pd.Timestamp(clean["date"]).date()
+    activity, channel = _labels("activity", clean["activity"]), _labels("channel", clean["channel"])
+    return (
+        f"({clean['project_id']}, {format_date_cs(date)}, {activity[0]}, {channel[0]})",
+        f"({clean['project_id']}, {date.isoformat()}, {activity[1]}, {channel[1]})",
+    )
 
 
-def _usage_label(table: TableResult, row: int) -> str:
+def _usage_label(table: TableResult, row: int) -> tuple[str, str]:
     clean = table.clean.loc[row]
-    return f"{clean['project_id']} – {clean['tool']} – {clean['purpose']}"
+    purpose = _labels("purpose", clean["purpose"])
+    return (
+        f"{clean['project_id']} – {clean['tool']} – {purpose[0]}",
+        f"{clean['project_id']} – {clean['tool']} – {purpose[1]}",
+    )
 
 
 def _check_district(

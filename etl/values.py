@@ -28,9 +28,9 @@ no-break spaces U+00A0 and U+202F inside it count as ordinary spaces. Digits are
 ``0-9`` only.
 
 Amounts, separator rule (the number may carry ``Kč``/``CZK`` before or after it, any
-case, with an optional space, and may be signed with ``-`` or U+2212 to be reported as
-negative). The forms are tried in this order and the first that matches the whole
-number wins:
+case, with an optional space, and may end in the Czech whole-crowns mark ``,-``; it may
+be signed with ``-`` or U+2212 to be reported as negative). The forms are tried in this
+order and the first that matches the whole number wins:
 
 1. ``1.500.000`` / ``1.500`` / ``1.500.000,50`` - dot thousands groups (even a single
    group, so ``1.500`` is 1500), optional comma decimal part;
@@ -254,6 +254,8 @@ _AMOUNT_RX = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _AMOUNT_BRANCHES = 4
+# "1 500,- Kč": the Czech way of writing whole crowns; the ",-" is dropped before matching.
+_WHOLE_CROWNS = re.compile(r",\ ?[-–—](?=\ ?(?:kč|czk)?\Z)", re.IGNORECASE)
 _MINUS = re.compile("[-−]")
 
 _WHOLE_RX = re.compile(
@@ -348,7 +350,7 @@ def parse_amount(value: Any) -> Decimal | None:
         )
     if not isinstance(value, str):
         raise _bad_amount(_show(value))
-    text = _normalise(value)
+    text = _WHOLE_CROWNS.sub("", _normalise(value))
     match = _AMOUNT_RX.fullmatch(text)
     if match is None:
         raise _bad_amount(_show(text))
@@ -673,6 +675,7 @@ def parse_amounts(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     mask, codes, texts = _texts(cells)
     if len(texts):
+        texts = texts.str.replace(_WHOLE_CROWNS, "", regex=True)
         parts = texts.str.extract(_AMOUNT_RX).astype(object)
         integer = _first_column(parts, "i", _AMOUNT_BRANCHES)
         fraction = _first_column(parts, "f", _AMOUNT_BRANCHES)

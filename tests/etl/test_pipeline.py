@@ -276,7 +276,8 @@ def test_every_rejection_rule_is_reported_with_all_reasons(db_url, tmp_path):
     assert any("Počet účastníků" in r and "12,5" in r for r in cs)
     assert any("Počet hlasů" in r and "abc" in r for r in cs)
     assert "Projekt „NEEXISTUJE“" in reasons[("a.csv", 4)][0][0]
-    assert reasons[("a.csv", 6)][0][0].startswith("Aktivita (OK-1, 4. 2. 2024, workshop, online)")
+    assert reasons[("a.csv", 6)][0][0].startswith("Aktivita (OK-1, 4. 2. 2024, Dílna, Online)")
+    assert reasons[("a.csv", 6)][1][0].startswith("Activity (OK-1, 2024-02-04, Workshop, Online)")
 
     assert reasons[("t.csv", 2)][0] == ["Hodnocení: hodnota musí být 1–5 (7)"]
     assert reasons[("t.csv", 4)][0] == ["Chybí povinná hodnota „Nástroj“"]
@@ -359,3 +360,64 @@ def test_format_fixtures_of_one_district_load_together(db_url, tmp_path):
     assert any(t.startswith("Šťovíková") or "Žižkovo" in t or "Ž" in t for t in titles)
     second = run_etl(inbox, url=db_url).as_json()["records"]
     assert all(c["inserted"] == 0 and c["updated"] == 0 for c in second.values())
+
+
+def test_excel_percent_cells_and_czech_whole_crowns(db_url, tmp_path):
+    """Cells an Excel user sees as "45 %" hold 0.45; "1 500 000,- Kč" is whole crowns."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    inbox = tmp_path / "inbox"
+    (inbox / "Praha 14").mkdir(parents=True)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Přehled"
+    ws.append(["Registr projektů"])
+    ws.append([])
+    ws.append(["Kód projektu", "Název", "Typ", "Fáze", "Zahájení", "Rozpočet (Kč)", "Hotovo"])
+    ws.append(["P-1", "Park", "PaR", "V přípravě", dt.date(2024, 3, 1), "1 500 000,- Kč", 0.45])
+    ws.append([101, "Anketa", "anketa", "dokončeno", "1. 2. 2024", 250000, 1])
+    for (cell,) in ws.iter_rows(min_row=4, min_col=7, max_col=7):
+        cell.number_format = "0%"
+    wb.save(inbox / "Praha 14" / "Registr 2024.xlsx")
+    data = run_etl(inbox, url=db_url).as_json()
+    assert data["records"]["projects"] == {
+        "inserted": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+    }
+    with session_scope(db_url) as s:
+        rows = dict(s.execute(select(Project.code, Project.progress_pct)).all())
+        budget = s.scalar(select(Project.budget_czk).where(Project.code == "P-1"))
+        start = s.scalar(select(Project.start_date).where(Project.code == "101"))
+    assert rows == {"P-1": 45, "101": 100}  # numeric project id 101 kept as text "101"
+    assert budget == 1_500_000
+    assert start == dt.date(2024, 2, 1)
+
+
+def test_same_tool_under_two_spellings_is_a_duplicate(db_url, tmp_path):
+    inbox = write_inbox(
+        tmp_path / "inbox",
+        {
+            "Praha 14/projekty.csv": PROJECTS,
+            "Praha 14/nastroje.csv": (
+                "Projekt;Nástroj;Účel;Hodnocení\n"
+                "P-1;Mobilní rozhlas;informování;4\n"
+                "P-1;MUNIPOLIS;Informování;5\n"
+                "P-1;Munipolis;hlasování;5\n"
+            ),
+        },
+    )
+    data = run_etl(inbox, url=db_url).as_json()
+    assert data["records"]["tool_usage"] == {
+        "inserted": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 1,
+    }
+    assert _reasons(db_url)[("nastroje.csv", 3)][0] == [
+        "Použití nástroje P-1 – Mobilní rozhlas – Informování se v importu opakuje "
+        "(poprvé: Praha 14/nastroje.csv, řádek 2)"
+    ]

@@ -956,3 +956,14 @@ def test_scalar_and_vectorised_agree_on_numeric_columns(kind, cells):
     check_agreement(kind, cells)
     floats = [float(c) if not isinstance(c, int) or abs(c) < 2**60 else 0.0 for c in cells]
     check_agreement(kind, floats, dtype=np.float64)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1 500 000,- Kč", Decimal(1500000)), ("1500,-", Decimal(1500)), ("250,– CZK", Decimal(250))],
+)
+def test_czech_whole_crowns_mark_is_accepted(text, expected):
+    assert parse_amount(text) == expected
+    values, errors = parse_amounts(pd.Series([text, "1,-5"], dtype=object))
+    assert values.iloc[0] == float(expected) and errors.iloc[0] is None
+    assert errors.iloc[1] is not None  # a dash elsewhere is still an error
