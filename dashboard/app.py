@@ -1,21 +1,29 @@
-"""The Dash application factory. ``dashboard.wsgi`` exposes ``server`` for gunicorn."""
+"""The Dash application factory. ``dashboard.wsgi`` exposes ``server`` for gunicorn.
+
+The shell around every page: navigation built from the page registry (Czech names,
+English when chosen), the language switch (a cookie, via ``/lang/<code>``), the demo
+banner, the data credits, and ``dcc.Location(id="url")`` that keeps the filters in the
+query string.
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dash
-from dash import Dash, html
+import dash_bootstrap_components as dbc
+from dash import Dash, dcc, html
+from flask import redirect, request
 
-from koordinace.settings import PROJECT_DIR
+from dashboard.i18n import COOKIE, current_lang, t
+from koordinace.settings import LANGUAGES, PROJECT_DIR
+
+log = logging.getLogger(__name__)
 
 ASSETS_DIR = PROJECT_DIR / "assets"
 PAGES_DIR = Path(__file__).parent / "pages"
-
-CREDITS = (
-    "Hranice městských částí: data base © IPR Prague (CC BY-SA 4.0) · "
-    "Počet obyvatel: population © ČSÚ"
-)
 
 
 def create_app() -> Dash:
@@ -30,43 +38,98 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
     )
     app.layout = _shell
-    _add_health(app)
+    _add_routes(app)
     return app
 
 
-def _demo_banner():
+def _demo_banner(lang: str):
     from dashboard import queries
 
-    if not queries.is_demo():
+    try:
+        demo = queries.is_demo()
+    except Exception:  # noqa: BLE001 - the shell must render even when the database is down
+        log.exception("could not tell whether the data is demo data")
+        return None
+    if not demo:
         return None
     return html.Div(
-        "Ukázková data: vygenerovaná pro předvedení, nejde o skutečné údaje městských částí.",
-        className="alert alert-warning text-center mb-0 rounded-0",
+        t("demo.banner", lang),
+        className="alert alert-warning text-center mb-0 rounded-0 py-1",
         id="demo-banner",
         role="status",
     )
 
 
-def _shell():
-    return html.Div(
-        [
-            _demo_banner(),
-            html.Header(
-                html.Div(
-                    html.A("Koordinace", href="/", className="navbar-brand"),
-                    className="container",
+def _nav(lang: str) -> dbc.Navbar:
+    pages = sorted(
+        dash.page_registry.values(),
+        key=lambda p: (p.get("order") if p.get("order") is not None else 50, p["path"]),
+    )
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                page.get("name_en", page["name"]) if lang == "en" else page["name"],
+                href=page["relative_path"],
+                active="exact",
+            )
+        )
+        for page in pages
+        if not page.get("hidden") and "<" not in (page.get("path_template") or "")
+    ]
+    other = "en" if lang == "cs" else "cs"
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(t("app.title", lang), href="/"),
+                dbc.Nav(links, navbar=True, className="me-auto", id="main-nav"),
+                html.A(
+                    t("app.switch", lang),
+                    href=f"/lang/{other}",
+                    id="lang-switch",
+                    className="btn btn-outline-light btn-sm",
+                    lang=other,
                 ),
-                className="navbar navbar-dark bg-dark mb-4",
-            ),
-            html.Main(dash.page_container, className="container"),
-            html.Footer(html.Small(CREDITS), className="container text-muted my-4"),
-        ],
-        lang="cs",
+            ]
+        ),
+        color="dark",
+        dark=True,
+        className="mb-3",
     )
 
 
-def _add_health(app: Dash) -> None:
-    @app.server.get("/healthz")
+def _shell():
+    lang = current_lang()
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            _demo_banner(lang),
+            _nav(lang),
+            html.Main(dash.page_container, className="container-xl", id="main"),
+            html.Footer(html.Small(t("credits", lang)), className="container-xl text-muted my-4"),
+        ],
+        lang=lang,
+    )
+
+
+def _add_routes(app: Dash) -> None:
+    server = app.server
+
+    @server.get("/lang/<code>")
+    def switch_language(code: str):
+        """Remember the language in a cookie and go back where the user was."""
+        back = request.referrer or "/"
+        parsed = urlparse(back)
+        target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+        if not target.startswith("/") or target.startswith("/lang/"):
+            target = "/"
+        response = redirect(target)
+        if code in LANGUAGES:
+            response.set_cookie(
+                COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+            )
+        return response
+
+    @server.get("/healthz")
     def healthz():
         from sqlalchemy import text
 

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import Engine, event
@@ -23,9 +24,23 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
+_default_url: ContextVar[str | None] = ContextVar("default_database_url", default=None)
+
+
+@contextmanager
+def use_database(url: str) -> Iterator[None]:
+    """Make ``url`` the default database within the block (tests of code that uses the
+    default, e.g. the dashboard's queries, on each backend)."""
+    token = _default_url.set(url)
+    try:
+        yield
+    finally:
+        _default_url.reset(token)
+
+
 def get_engine(url: str | None = None) -> Engine:
     """One engine per database URL (the settings' URL by default)."""
-    url = url or get_settings().database_url
+    url = url or _default_url.get() or get_settings().database_url
     with _lock:
         engine = _engines.get(url)
         if engine is None:
@@ -80,7 +95,7 @@ def alembic_config(url: str | None = None):
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
-    config.attributes["database_url"] = url or get_settings().database_url
+    config.attributes["database_url"] = url or _default_url.get() or get_settings().database_url
     return config
 
 

@@ -1,11 +1,18 @@
-"""Přehled: until the dashboard pages land, the list of districts from the database."""
+"""Kvalita dat / Data quality: the last import with its rejected rows, and the districts."""
 
 import dash
 from dash import html
 
 from dashboard import queries
 
-dash.register_page(__name__, path="/", name="Přehled", title="Koordinace – přehled")
+dash.register_page(
+    __name__,
+    path="/data-quality",
+    name="Kvalita dat",
+    name_en="Data quality",
+    order=90,
+    title="Koordinace – kvalita dat",
+)
 
 
 def _population(value: int) -> str:
