@@ -1,11 +1,16 @@
-"""Read queries for the pages: SQL-side work, returning DataFrames. Pages never open sessions."""
+"""Read queries for the pages: SQL-side work, returning DataFrames. Pages never open sessions.
+
+Shared queries live here; each page's own queries in ``dashboard/queries/<page>.py``.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 from sqlalchemy import func, select
 
-from models import District, ImportFile, ImportRun, RejectedRecord
+from models import District, ImportFile, ImportRun, ProjectUpdate, RejectedRecord
 from models.db import session_scope
 
 
@@ -84,3 +89,16 @@ def rejected_rows(run_id: int, limit: int = 50) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["district", "file", "sheet", "row", "reasons"])
     frame["sheet"] = frame["sheet"].astype(object).where(frame["sheet"].notna(), "")
     return frame
+
+
+def data_as_of() -> dt.date | None:
+    """The date of the newest data: the last completed import or manual update."""
+    with session_scope() as session:
+        imported = session.execute(
+            select(func.max(ImportRun.finished_at)).where(ImportRun.status == "completed")
+        ).scalar()
+        manual = session.execute(
+            select(func.max(ProjectUpdate.created_at)).where(ProjectUpdate.source != "import")
+        ).scalar()
+    stamps = [s for s in (imported, manual) if s is not None]
+    return max(stamps).date() if stamps else None
