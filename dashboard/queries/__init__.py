@@ -70,7 +70,7 @@ def last_import() -> dict | None:
 
 
 def rejected_rows(run_id: int, limit: int = 50) -> pd.DataFrame:
-    """Rejected rows of a run with their district, file, row and Czech reasons."""
+    """Rejected rows of a run with their district, file, sheet, row and reasons."""
     with session_scope() as session:
         rows = session.execute(
             select(
@@ -79,6 +79,7 @@ def rejected_rows(run_id: int, limit: int = 50) -> pd.DataFrame:
                 RejectedRecord.location,
                 RejectedRecord.row_number,
                 RejectedRecord.reasons_cs,
+                RejectedRecord.reasons_en,
             )
             .join(ImportFile, ImportFile.id == RejectedRecord.file_id)
             .outerjoin(District, District.id == RejectedRecord.district_id)
@@ -86,7 +87,9 @@ def rejected_rows(run_id: int, limit: int = 50) -> pd.DataFrame:
             .order_by(ImportFile.path, RejectedRecord.row_number)
             .limit(limit)
         ).all()
-    frame = pd.DataFrame(rows, columns=["district", "file", "sheet", "row", "reasons"])
+    frame = pd.DataFrame(
+        rows, columns=["district", "file", "sheet", "row", "reasons_cs", "reasons_en"]
+    )
     frame["sheet"] = frame["sheet"].astype(object).where(frame["sheet"].notna(), "")
     return frame
 

@@ -1,5 +1,5 @@
 """Kvalita dat / data quality in a real browser: the last import, its rejected rows, the
-districts, with local assets only."""
+districts' freshness, with local assets only; the language switch."""
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -11,19 +11,15 @@ from tests.e2e.conftest import console_errors, screenshot
 pytestmark = pytest.mark.e2e
 
 
-def test_data_quality_shows_the_import_and_the_districts_with_no_console_errors(
-    browser, live_server
-):
+def test_data_quality_shows_the_import_and_freshness_with_no_console_errors(browser, live_server):
     browser.get(live_server.url + "/data-quality")
     WebDriverWait(browser, 30).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, "#district-table tbody tr"))
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#freshness-table tbody tr"))
     )
-    rows = browser.find_elements(By.CSS_SELECTOR, "#district-table tbody tr")
-    assert len(rows) == 57
-    # Pilot districts come first.
-    first_ten = {r.find_elements(By.TAG_NAME, "td")[0].text for r in rows[:10]}
-    assert "Praha-Lipence" in first_ten and "Praha 14" in first_ten
-    assert "10 v pilotním projektu" in browser.find_element(By.TAG_NAME, "main").text
+    rows = browser.find_elements(By.CSS_SELECTOR, "#freshness-table tbody tr")
+    assert len(rows) == 10  # the pilot districts, each imported just now
+    assert all(r.find_elements(By.TAG_NAME, "td")[3].text == "aktuální" for r in rows)
+    assert "Praha-Lipence" in {r.find_elements(By.TAG_NAME, "td")[0].text for r in rows}
     assert "data base © IPR Prague" in browser.find_element(By.TAG_NAME, "footer").text
     # Bootstrap is served locally and applied (the striped table has a computed style).
     navbar_bg = browser.find_element(By.CSS_SELECTOR, "nav.navbar").value_of_css_property(
@@ -54,6 +50,11 @@ def test_language_switch_is_remembered_per_browser(browser, live_server):
     assert browser.current_url.endswith("/data-quality")  # back where the user was
     assert "Data quality" in browser.find_element(By.ID, "main-nav").text
     assert "Demo data" in browser.find_element(By.ID, "demo-banner").text
+    assert "Rejected rows" in browser.find_element(By.ID, "main").text
+    assert any(
+        "is before the start date" in r.text
+        for r in browser.find_elements(By.CSS_SELECTOR, "#rejected-rows tbody tr")
+    )
     screenshot(browser, "data-quality-en")
     # Remembered: a new visit opens in English.
     browser.get(live_server.url + "/")
