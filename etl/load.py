@@ -315,14 +315,7 @@ def load_projects(
     new_rows = matched[is_new]
     if len(new_rows):
         values = frame_values(new_rows, ["district_id", "code", *PROJECT_FIELDS])
-        n = len(new_rows)
-        values.update(
-            source=constant("import", n),
-            version=constant(1, n),
-            created_at=constant(now, n),
-            updated_at=constant(now, n),
-        )
-        counts.inserted += writer.insert(Project, values)
+        counts.inserted += _insert_new(writer, Project, values, now)
 
     moved = new_rows  # every new project starts its history
     old_rows = matched[~is_new]
@@ -545,14 +538,7 @@ def _upsert(
         db_fk, frame_fk = fk_column
         values = frame_values(new_rows, [*insert_columns, frame_fk, *fields])
         values[db_fk] = values.pop(frame_fk)
-        n = len(new_rows)
-        values.update(
-            source=constant("import", n),
-            version=constant(1, n),
-            created_at=constant(now, n),
-            updated_at=constant(now, n),
-        )
-        counts.inserted += writer.insert(table, values)
+        counts.inserted += _insert_new(writer, table, values, now)
     old_rows = matched[~is_new]
     if not len(old_rows):
         return
@@ -564,6 +550,18 @@ def _upsert(
     upd = merged[changed.to_numpy()]
     if len(upd):
         counts.updated += _update_rows(writer, table, upd, old_rows, fields, now)
+
+
+def _insert_new(writer: BulkWriter, table, values: dict, now: dt.datetime) -> int:
+    """Insert new imported rows: version 1, created and updated now."""
+    n = len(next(iter(values.values())))
+    values.update(
+        source=constant("import", n),
+        version=constant(1, n),
+        created_at=constant(now, n),
+        updated_at=constant(now, n),
+    )
+    return writer.insert(table, values)
 
 
 def _update_rows(
