@@ -163,6 +163,16 @@ def participation_by_district(filters: Filters) -> pd.DataFrame:
     return frame
 
 
+def pilot_median_rate(filters: Filters) -> float:
+    """The pilot districts' median participants per 1,000 residents, for the filters'
+    period, kinds and topics — whatever districts are selected, so every page compares
+    against the same median."""
+    pilot = Filters(
+        start=filters.start, end=filters.end, kinds=filters.kinds, topics=filters.topics
+    )
+    return pilot_median(participation_by_district(pilot), "per_1000")
+
+
 def pilot_median(frame: pd.DataFrame, column: str) -> float:
     """The median of ``column`` over the pilot districts in ``frame`` (NaN if none)."""
     pilot = frame.loc[frame["is_pilot"].astype(bool), column]

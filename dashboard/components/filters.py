@@ -50,6 +50,8 @@ def filter_bar(
             start_date=filters.start.isoformat() if filters.start else None,
             end_date=filters.end.isoformat() if filters.end else None,
             display_format="D. M. YYYY" if lang == "cs" else "D MMM YYYY",
+            start_date_placeholder_text="od" if lang == "cs" else "from",
+            end_date_placeholder_text="do" if lang == "cs" else "to",
             first_day_of_week=1,
             clearable=True,
         ),
@@ -95,7 +97,7 @@ def filter_bar(
                     ),
                     control,
                 ],
-                md=3 if name != "districts" else 4,
+                md=3,
                 className="mb-2",
             )
         )
