@@ -255,3 +255,52 @@ def process_counts(filters: Filters) -> dict[str, int | float]:
         "completed_processes": int(completed or 0),
         "pb_allocated": float(allocated or 0),
     }
+
+
+def youth_share_by_district(filters: Filters) -> pd.DataFrame:
+    """Youth share per selected district, over the activities that report youth.
+
+    Columns: code, name, activities (all), reporting (activities reporting youth),
+    reporting_participants (their participants), youth, share (youth /
+    reporting_participants, NaN when nothing is reported). Every selected district is
+    listed, also one with no activities or no youth figures.
+    """
+    reports = Activity.youth_participants.is_not(None)
+    counts = (
+        filters.activities(
+            select(
+                Activity.district_id,
+                func.count(Activity.id).label("activities"),
+                func.sum(case((reports, 1), else_=0)).label("reporting"),
+                func.sum(case((reports, Activity.participants), else_=0)).label("reporting_p"),
+                func.sum(Activity.youth_participants).label("youth"),
+            )
+            .select_from(Activity)
+            .join(Project, Project.id == Activity.project_id)
+            .join(District, District.id == Activity.district_id)
+        )
+        .group_by(Activity.district_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            District.code,
+            District.name,
+            counts.c.activities,
+            counts.c.reporting,
+            counts.c.reporting_p,
+            counts.c.youth,
+        )
+        .outerjoin(counts, counts.c.district_id == District.id)
+        .where(filters.district_clause())
+        .order_by(District.name)
+    )
+    with session_scope() as session:
+        rows = session.execute(statement).all()
+    columns = ["code", "name", "activities", "reporting", "reporting_participants", "youth"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in columns[2:]:
+        frame[column] = frame[column].fillna(0).astype("int64")
+    known = (frame["reporting"] > 0) & (frame["reporting_participants"] > 0)
+    frame["share"] = (frame["youth"] / frame["reporting_participants"]).where(known)
+    return frame

@@ -16,11 +16,11 @@ import datetime as dt
 import math
 
 import pandas as pd
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from dashboard import metrics
 from dashboard.filters import Filters
-from models import Activity, District, Project, ProjectUpdate
+from models import District, Project, ProjectUpdate
 from models.db import session_scope
 from models.vocabulary import compact_key
 
@@ -102,39 +102,16 @@ def find_district(key: str | int | None) -> dict | None:
 
 
 def youth_share(filters: Filters) -> pd.DataFrame:
-    """Youth share per selected district (``filters.districts``; () = the pilot): youth
-    participants / participants of the activities that report youth.
+    """Youth share per selected district (``filters.districts``; () = the pilot), from
+    :func:`dashboard.metrics.youth_share_by_district`.
 
     Columns: code, reporting_participants, youth, youth_share (NaN where nothing is
     reported). Every selected district is listed.
     """
-    reports = Activity.youth_participants.is_not(None)
-    counts = (
-        filters.activities(
-            select(
-                Activity.district_id,
-                func.sum(case((reports, Activity.participants), else_=0)).label("reporting"),
-                func.sum(Activity.youth_participants).label("youth"),
-            )
-            .select_from(Activity)
-            .join(Project, Project.id == Activity.project_id)
-            .join(District, District.id == Activity.district_id)
-        )
-        .group_by(Activity.district_id)
-        .subquery()
-    )
-    statement = (
-        select(District.code, counts.c.reporting, counts.c.youth)
-        .outerjoin(counts, counts.c.district_id == District.id)
-        .where(filters.district_clause())
-        .order_by(District.code)
-    )
-    frame = _frame(statement, ["code", "reporting_participants", "youth"])
-    for column in ("reporting_participants", "youth"):
-        frame[column] = frame[column].fillna(0).astype("int64")
-    known = frame["reporting_participants"] > 0
-    frame["youth_share"] = (frame["youth"] / frame["reporting_participants"]).where(known)
-    return frame
+    frame = metrics.youth_share_by_district(filters)
+    frame = frame.rename(columns={"share": "youth_share"})
+    columns = ["code", "reporting_participants", "youth", "youth_share"]
+    return frame[columns].sort_values("code").reset_index(drop=True)
 
 
 def headline_by_district(code: int, filters: Filters, today: dt.date | None = None):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 import pandas as pd
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 
 from dashboard import metrics
 from dashboard.filters import Filters
@@ -113,47 +113,9 @@ def activity_types(filters: Filters) -> pd.DataFrame:
 
 
 def youth_share(filters: Filters) -> pd.DataFrame:
-    """Youth share per selected district, over the activities that report youth.
-
-    Columns: code, name, activities (all), reporting (activities reporting youth),
-    reporting_participants (their participants), youth, share (youth /
-    reporting_participants, NaN when nothing is reported). Every selected district is
-    listed, also one with no activities or no youth figures.
-    """
-    reports = Activity.youth_participants.is_not(None)
-    counts = (
-        _activities(
-            filters,
-            Activity.district_id,
-            func.count(Activity.id).label("activities"),
-            func.sum(case((reports, 1), else_=0)).label("reporting"),
-            func.sum(case((reports, Activity.participants), else_=0)).label("reporting_p"),
-            func.sum(Activity.youth_participants).label("youth"),
-        )
-        .group_by(Activity.district_id)
-        .subquery()
-    )
-    statement = (
-        select(
-            District.code,
-            District.name,
-            counts.c.activities,
-            counts.c.reporting,
-            counts.c.reporting_p,
-            counts.c.youth,
-        )
-        .outerjoin(counts, counts.c.district_id == District.id)
-        .where(filters.district_clause())
-        .order_by(District.name)
-    )
-    frame = _frame(
-        statement,
-        ["code", "name", "activities", "reporting", "reporting_participants", "youth"],
-    )
-    frame = _ints(frame, "activities", "reporting", "reporting_participants", "youth")
-    known = (frame["reporting"] > 0) & (frame["reporting_participants"] > 0)
-    frame["share"] = (frame["youth"] / frame["reporting_participants"]).where(known)
-    return frame
+    """Youth share per selected district: :func:`dashboard.metrics.youth_share_by_district`
+    (one definition for every page)."""
+    return metrics.youth_share_by_district(filters)
 
 
 def participatory_budgeting(filters: Filters) -> pd.DataFrame:
