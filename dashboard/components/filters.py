@@ -30,6 +30,28 @@ INPUTS = [
 ]
 
 
+DROPDOWN_LABELS = {
+    "cs": {
+        "select_all": "Vybrat vše",
+        "deselect_all": "Zrušit výběr všech",
+        "selected_count": "vybráno: {num_selected}",
+        "search": "Hledat",
+        "clear_search": "Vymazat hledání",
+        "clear_selection": "Zrušit výběr",
+        "no_options_found": "Nic nenalezeno",
+    },
+    "en": {
+        "select_all": "Select all",
+        "deselect_all": "Deselect all",
+        "selected_count": "{num_selected} selected",
+        "search": "Search",
+        "clear_search": "Clear search",
+        "clear_selection": "Clear selection",
+        "no_options_found": "No options found",
+    },
+}
+
+
 def filter_bar(
     filters: Filters, lang: str, show: tuple[str, ...] = ("period", "districts", "kind", "topic")
 ) -> html.Div:
@@ -61,6 +83,7 @@ def filter_bar(
             value=list(filters.districts),
             multi=True,
             placeholder=t("filter.pilot", lang),
+            labels=DROPDOWN_LABELS[lang],
         ),
         "kind": dcc.Dropdown(
             id=KINDS,
@@ -68,6 +91,7 @@ def filter_bar(
             value=list(filters.kinds),
             multi=True,
             placeholder=t("filter.all", lang),
+            labels=DROPDOWN_LABELS[lang],
         ),
         "topic": dcc.Dropdown(
             id=TOPICS,
@@ -75,6 +99,7 @@ def filter_bar(
             value=list(filters.topics),
             multi=True,
             placeholder=t("filter.all", lang),
+            labels=DROPDOWN_LABELS[lang],
         ),
     }
     labels = {
