@@ -66,11 +66,11 @@ def test_demo_imports_the_sample_inbox_into_the_embedded_database(tmp_path):
     env = {"KOORDINACE_INSTANCE": str(tmp_path / "instance")}
     result = run_cli("demo", "--no-serve", env=env)
     assert (tmp_path / "instance" / "koordinace.db").exists()
-    assert "300" in result.stderr and "6425" in result.stderr  # projects, activities inserted
+    assert "300" in result.stderr and "6412" in result.stderr  # projects, activities inserted
     projects = list(csv.DictReader(io.StringIO(run_cli("export", "projects", env=env).stdout)))
     assert len(projects) == 300
     assert len({p["district_code"] for p in projects}) == 10
     # Running it again (a second `make run`) changes nothing.
     run_cli("demo", "--no-serve", env=env)
     status = run_cli("etl", "status", env=env).stderr
-    assert "+0 ~0 =300 ✗11" in status and "+0 ~0 =6425 ✗6" in status
+    assert "+0 ~0 =300 ✗11" in status and "+0 ~0 =6412 ✗6" in status

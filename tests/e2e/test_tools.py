@@ -89,7 +89,7 @@ def test_tools_page_shows_every_part_with_no_console_errors(browser, live_server
     assert cost["x"] == sorted(cost["x"], reverse=True)
     assert "Kč na účastníka" in plots["tools-cost"]["title"]
     cost_text = browser.find_element(By.ID, "tools-cost").text
-    assert "27,2 Kč" in cost_text  # Go Vocal, Czech decimal comma
+    assert "185,0 Kč" in cost_text  # Go Vocal, Czech decimal comma
     # The catalogue: the whole of it, Czech headers and labels, links to the websites.
     names = _grid_rows(browser)
     assert len(names) == 22 and names[:2] == ["Consul Democracy", "D21"]
@@ -172,7 +172,7 @@ def test_tools_in_english(browser, live_server):
         assert plots["tools-matrix"]["title"].startswith("How many processes use each tool")
         assert plots["tools-satisfaction"]["title"].startswith("Satisfaction with tools")
         assert plots["tools-cost"]["title"].startswith("Known cost of a tool per participant")
-        assert "CZK 27.2" in browser.find_element(By.ID, "tools-cost").text
+        assert "CZK 185.0" in browser.find_element(By.ID, "tools-cost").text
         hidden = browser.find_element(By.ID, "tools-satisfaction-hidden").text
         assert hidden.startswith("Fewer than 3 ratings (no mean shown): Hlasovátko (1 rating)")
         grid = browser.find_element(By.ID, "tools-catalogue").text

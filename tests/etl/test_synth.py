@@ -751,6 +751,7 @@ def test_content_is_plausible(inbox):
             spans[(table.folder, str(r["project_id"]))] = (start, max(end or AS_OF, AS_OF))
     assert 0 < overdue < 0.25 * finished
     votes = 0
+    per_folder = Counter()
     for table in tables:
         if table.kind != "activities":
             continue
@@ -761,12 +762,19 @@ def test_content_is_plausible(inbox):
             assert start <= parse_date(r["date"]) <= last
             activity = vocabulary("activity").resolve(str(r["activity"]))
             participants = parse_whole(r["participants"])
+            per_folder[table.folder] += participants
             if activity == "vote":
                 votes += 1
-                assert 300 <= participants <= 5000 and parse_whole(r["votes"]) >= participants
-            elif activity == "walk":
-                assert 10 <= participants <= 40
+                assert 40 <= participants <= 2400 and parse_whole(r["votes"]) >= participants
+            elif activity in ("walk", "workshop"):
+                assert 3 <= participants <= 25
     assert votes > 10
+    # Participants per 1,000 residents over all years: realistic in big and small districts
+    # alike (Prague 3's PB 2016: 2,288 participants of 76,000 residents).
+    population = {r["code"]: r["population"] for r in district_rows()}
+    rates = {f: 1000 * n / population[EXPECTED[f][0]] for f, n in per_folder.items()}
+    assert set(rates) == set(EXPECTED)
+    assert all(100 <= rate <= 600 for rate in rates.values()), rates
 
 
 def test_skipped_files_are_written(inbox):
