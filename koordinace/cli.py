@@ -238,6 +238,73 @@ def etl_status(limit: int) -> None:
         )
 
 
+# ------------------------------------------------------------------ users
+
+
+@main.group()
+def users() -> None:
+    """User accounts (roles: city, district, leadership, admin)."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Heslo / password", hide_input=True, confirmation_prompt=True, err=True)
+
+
+@users.command("add")
+@click.argument("username")
+@click.option(
+    "--role", required=True, type=click.Choice(["city", "district", "leadership", "admin"])
+)
+@click.option("--district", help="Code, name or slug of the district (role district only).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_add(username: str, role: str, district: str | None, password_stdin: bool) -> None:
+    """Create an account (password from a prompt, or --password-stdin)."""
+    from koordinace.accounts import AccountError, add_user
+    from models.db import session_scope
+
+    password = _read_password(password_stdin)
+    try:
+        with session_scope() as session:
+            add_user(
+                session=session, username=username, role=role, password=password, district=district
+            )
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.success(f"Účet {username} ({role}) vytvořen / account created")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List accounts."""
+    from koordinace.accounts import list_users
+    from models.db import session_scope
+
+    with session_scope() as session:
+        accounts = list_users(session=session)
+    console.table(
+        "Účty / accounts",
+        ["uživatel / user", "role", "městská část / district", "aktivní / active"],
+        ((a.username, a.role, a.district or "", "ano" if a.is_active else "ne") for a in accounts),
+    )
+
+
+@users.command("disable")
+@click.argument("username")
+def users_disable(username: str) -> None:
+    """Disable an account (it stays in the audit log; it can no longer sign in)."""
+    from koordinace.accounts import AccountError, disable_user
+    from models.db import session_scope
+
+    try:
+        with session_scope() as session:
+            disable_user(session=session, username=username)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.success(f"Účet {username} zablokován / account disabled")
+
+
 # ------------------------------------------------------------------ synth
 
 

@@ -1,0 +1,163 @@
+"""User accounts: create, list, disable, verify passwords (argon2id). Every change is
+written to the audit log in the same transaction.
+
+Roles (DESIGN.md): ``city``, ``district`` (bound to one district), ``leadership``,
+``admin``. Writes are plain functions taking the session as a keyword argument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from models import AuditEvent, District, UserAccount
+from models.base import utcnow
+from models.reference import district_lookup
+from models.vocabulary import compact_key, values
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; message in Czech and English."""
+
+    def __init__(self, cs: str, en: str):
+        super().__init__(en)
+        self.cs = cs
+        self.en = en
+
+    def __str__(self) -> str:
+        return f"{self.cs} / {self.en}"
+
+
+@dataclass(frozen=True)
+class AccountView:
+    username: str
+    role: str
+    district: str | None
+    is_active: bool
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"Heslo musí mít alespoň {MIN_PASSWORD_LENGTH} znaků",
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters",
+        )
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _district_id(session: Session, district: str | None) -> int | None:
+    if district is None:
+        return None
+    rows = session.exec(select(District)).all()
+    code = district_lookup(rows).get(compact_key(district))
+    if code is None:
+        raise AccountError(f"Neznámá městská část „{district}“", f"Unknown district '{district}'")
+    return next(d.id for d in rows if d.code == code)
+
+
+def _audit(session: Session, *, actor: str, action: str, account: UserAccount, before, after):
+    session.add(
+        AuditEvent(
+            at=utcnow(),
+            username=actor,
+            action=action,
+            entity="user_account",
+            entity_id=account.id,
+            district_id=account.district_id,
+            source="cli",
+            before=before,
+            after=after,
+        )
+    )
+
+
+def _public(account: UserAccount) -> dict:
+    """What the audit log keeps of an account (never the password hash)."""
+    return {
+        "username": account.username,
+        "role": account.role,
+        "district_id": account.district_id,
+        "is_active": account.is_active,
+    }
+
+
+def add_user(
+    *,
+    session: Session,
+    username: str,
+    role: str,
+    password: str,
+    district: str | None = None,
+    actor: str = "cli",
+) -> UserAccount:
+    """Create an account; ``district`` (code, name or slug) is required for role district."""
+    username = username.strip()
+    if not username:
+        raise AccountError("Uživatelské jméno chybí", "The username is missing")
+    if role not in values("role"):
+        raise AccountError(
+            f"Neznámá role „{role}“ (povolené: {', '.join(values('role'))})",
+            f"Unknown role '{role}' (allowed: {', '.join(values('role'))})",
+        )
+    if (role == "district") != (district is not None):
+        raise AccountError(
+            "Role district potřebuje --district, jiné role ji mít nesmí",
+            "Role district needs --district; other roles must not have one",
+        )
+    if session.exec(select(UserAccount).where(UserAccount.username == username)).first():
+        raise AccountError(
+            f"Uživatel „{username}“ už existuje", f"User '{username}' already exists"
+        )
+    account = UserAccount(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        district_id=_district_id(session, district),
+    )
+    session.add(account)
+    session.flush()
+    _audit(
+        session, actor=actor, action="create", account=account, before=None, after=_public(account)
+    )
+    return account
+
+
+def disable_user(*, session: Session, username: str, actor: str = "cli") -> UserAccount:
+    account = session.exec(select(UserAccount).where(UserAccount.username == username)).first()
+    if account is None:
+        raise AccountError(f"Uživatel „{username}“ neexistuje", f"No user '{username}'")
+    before = _public(account)
+    account.is_active = False
+    session.add(account)
+    session.flush()
+    _audit(
+        session,
+        actor=actor,
+        action="disable",
+        account=account,
+        before=before,
+        after=_public(account),
+    )
+    return account
+
+
+def list_users(*, session: Session) -> list[AccountView]:
+    rows = session.exec(
+        select(UserAccount, District.name)
+        .join(District, District.id == UserAccount.district_id, isouter=True)
+        .order_by(UserAccount.username)
+    ).all()
+    return [AccountView(a.username, a.role, name, a.is_active) for a, name in rows]
