@@ -14,6 +14,13 @@ from models import District, ImportFile, ImportRun, ProjectUpdate, RejectedRecor
 from models.db import session_scope
 
 
+def frame(statement, columns: list[str]) -> pd.DataFrame:
+    """Run a select and return its rows as a DataFrame with ``columns``."""
+    with session_scope() as session:
+        rows = session.execute(statement).all()
+    return pd.DataFrame(rows, columns=columns)
+
+
 def districts() -> pd.DataFrame:
     """All districts with population, pilot ones first, then by name."""
     with session_scope() as session:

@@ -18,7 +18,7 @@ import math
 import pandas as pd
 from sqlalchemy import Select, func, or_, select
 
-from dashboard import metrics
+from dashboard import metrics, queries
 from dashboard.filters import Filters
 from models import District, Project, ProjectUpdate
 from models.db import session_scope
@@ -55,12 +55,6 @@ _DISTRICT_COLUMNS = (
     District.population_year,
     District.is_pilot,
 )
-
-
-def _frame(statement: Select, columns: list[str]) -> pd.DataFrame:
-    with session_scope() as session:
-        rows = session.execute(statement).all()
-    return pd.DataFrame(rows, columns=columns)
 
 
 def _only(filters: Filters, code: int) -> Filters:
@@ -197,7 +191,7 @@ def processes(code: int, filters: Filters) -> pd.DataFrame:
         .join(District, District.id == Project.district_id)
         .order_by(Project.start_date.desc().nulls_last(), Project.title, Project.id)
     )
-    frame = _frame(
+    frame = queries.frame(
         statement,
         [
             "id",
@@ -230,7 +224,7 @@ def stage_counts(code: int, filters: Filters) -> pd.DataFrame:
         )
         .group_by(Project.stage)
     )
-    frame = _frame(statement, ["stage", "processes"])
+    frame = queries.frame(statement, ["stage", "processes"])
     frame["processes"] = frame["processes"].astype("int64")
     return frame
 
@@ -276,7 +270,7 @@ def history(
         .order_by(ProjectUpdate.effective_date.desc(), ProjectUpdate.id.desc())
         .limit(limit)
     )
-    frame = _frame(
+    frame = queries.frame(
         statement,
         ["project_id", "title", "effective_date", "stage", "progress_pct", "source", "note"],
     )

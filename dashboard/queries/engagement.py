@@ -13,10 +13,9 @@ import dataclasses
 import pandas as pd
 from sqlalchemy import Select, func, select
 
-from dashboard import metrics
+from dashboard import metrics, queries
 from dashboard.filters import Filters
 from models import Activity, District, Project
-from models.db import session_scope
 
 PB = "participatory_budgeting"
 
@@ -29,12 +28,6 @@ def _activities(filters: Filters, *columns) -> Select:
         .join(Project, Project.id == Activity.project_id)
         .join(District, District.id == Activity.district_id)
     )
-
-
-def _frame(statement: Select, columns: list[str]) -> pd.DataFrame:
-    with session_scope() as session:
-        rows = session.execute(statement).all()
-    return pd.DataFrame(rows, columns=columns)
 
 
 def _ints(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -61,7 +54,9 @@ def monthly_participants(filters: Filters) -> pd.DataFrame:
         func.sum(Activity.participants),
         func.count(Activity.id),
     ).group_by(District.code, District.name, year, month)
-    frame = _frame(statement, ["code", "name", "year", "month", "participants", "activities"])
+    frame = queries.frame(
+        statement, ["code", "name", "year", "month", "participants", "activities"]
+    )
     frame = _ints(frame, "year", "month", "participants", "activities")
     frame["month"] = pd.to_datetime(
         {"year": frame["year"], "month": frame["month"], "day": 1}
@@ -96,7 +91,7 @@ def channel_split(filters: Filters) -> pd.DataFrame:
         func.sum(Activity.participants),
         func.count(Activity.id),
     ).group_by(District.code, District.name, Activity.channel)
-    frame = _frame(statement, ["code", "name", "channel", "participants", "activities"])
+    frame = queries.frame(statement, ["code", "name", "channel", "participants", "activities"])
     return _ints(frame, "participants", "activities").sort_values(
         ["name", "channel"], ignore_index=True
     )
@@ -108,7 +103,7 @@ def activity_types(filters: Filters) -> pd.DataFrame:
     statement = _activities(
         filters, Activity.activity, func.sum(Activity.participants), func.count(Activity.id)
     ).group_by(Activity.activity)
-    frame = _frame(statement, ["activity", "participants", "activities"])
+    frame = queries.frame(statement, ["activity", "participants", "activities"])
     return _ints(frame, "participants", "activities").sort_values("activity", ignore_index=True)
 
 
@@ -141,7 +136,7 @@ def participatory_budgeting(filters: Filters) -> pd.DataFrame:
         .where(Project.kind == PB)
         .group_by(District.code, District.name)
     )
-    frame = _frame(
+    frame = queries.frame(
         statement,
         [
             "code",
