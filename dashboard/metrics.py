@@ -5,6 +5,7 @@ these functions, so the same numbers come out everywhere.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -163,14 +164,17 @@ def participation_by_district(filters: Filters) -> pd.DataFrame:
     return frame
 
 
-def pilot_median_rate(filters: Filters) -> float:
-    """The pilot districts' median participants per 1,000 residents, for the filters'
-    period, kinds and topics — whatever districts are selected, so every page compares
-    against the same median."""
-    pilot = Filters(
-        start=filters.start, end=filters.end, kinds=filters.kinds, topics=filters.topics
+def participation_with_pilot_median(filters: Filters) -> tuple[pd.DataFrame, float]:
+    """The selected districts' participation and the pilot median of participants per
+    1,000 residents over **all** pilot districts for the same period, kinds and topics,
+    whatever districts are selected, so every page compares against the same median."""
+    frame = participation_by_district(filters)
+    pilot = (
+        frame
+        if not filters.districts
+        else participation_by_district(dataclasses.replace(filters, districts=()))
     )
-    return pilot_median(participation_by_district(pilot), "per_1000")
+    return frame, pilot_median(pilot, "per_1000")
 
 
 def pilot_median(frame: pd.DataFrame, column: str) -> float:

@@ -32,7 +32,7 @@ from models import AuditEvent, District, ImportFile, ImportRun, Project, Rejecte
 from models.base import utcnow
 from models.db import get_engine
 from models.reference import district_lookup
-from models.vocabulary import compact_key, record_kind, vocabulary
+from models.vocabulary import compact_key, vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -528,11 +528,6 @@ def _record_files(
                 )
         if rejected:
             conn.execute(insert(RejectedRecord), rejected)
-
-
-def label_of(kind: str, lang: str = "cs") -> str:
-    k = record_kind(kind)
-    return k.label_en if lang == "en" else k.label_cs
 
 
 __all__ = ["EtlFailed", "Progress", "RunSummary", "run_etl"]

@@ -8,8 +8,6 @@ Participants per 1,000 residents come from :func:`dashboard.metrics.participatio
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 from sqlalchemy import Select, func, select
 
@@ -66,16 +64,9 @@ def monthly_participants(filters: Filters) -> pd.DataFrame:
 
 
 def participation(filters: Filters) -> tuple[pd.DataFrame, float]:
-    """Participants per 1,000 residents per selected district (the metric's own function)
-    and the pilot median of that rate over **all** pilot districts for the same period,
-    kinds and topics — the benchmark a selected district is compared with."""
-    frame = metrics.participation_by_district(filters)
-    pilot = (
-        frame
-        if not filters.districts
-        else metrics.participation_by_district(dataclasses.replace(filters, districts=()))
-    )
-    return frame, metrics.pilot_median(pilot, "per_1000")
+    """:func:`dashboard.metrics.participation_with_pilot_median` (the same numbers as
+    every other page)."""
+    return metrics.participation_with_pilot_median(filters)
 
 
 def channel_split(filters: Filters) -> pd.DataFrame:

@@ -9,7 +9,6 @@ page).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -19,15 +18,9 @@ from dashboard.filters import Filters
 
 
 def participation(filters: Filters) -> tuple[pd.DataFrame, float]:
-    """The selected districts' participation (``metrics.participation_by_district``) and
-    the pilot median of participants per 1,000 residents."""
-    frame = metrics.participation_by_district(filters)
-    pilot = (
-        frame
-        if not filters.districts
-        else metrics.participation_by_district(dataclasses.replace(filters, districts=()))
-    )
-    return frame, metrics.pilot_median(pilot, "per_1000")
+    """:func:`dashboard.metrics.participation_with_pilot_median` (the same numbers as
+    every other page)."""
+    return metrics.participation_with_pilot_median(filters)
 
 
 def district_map(filters: Filters) -> pd.DataFrame:
