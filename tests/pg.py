@@ -12,10 +12,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 
 class Unavailable(RuntimeError):
@@ -104,22 +106,31 @@ def with_database(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
-def create_database(admin: str, name: str, template: str | None = None) -> str:
+def _admin_execute(admin: str, *statements: str, attempts: int = 20) -> None:
+    """Run statements with AUTOCOMMIT, retrying briefly: an autovacuum worker (run by the
+    server's superuser) can hold a just-created database or the template for a moment,
+    and a non-superuser may neither drop it then nor terminate that worker."""
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            tmpl = f' TEMPLATE "{template}"' if template else ""
-            conn.execute(text(f'CREATE DATABASE "{name}"{tmpl}'))
+        for attempt in range(attempts):
+            try:
+                with engine.connect() as conn:
+                    for statement in statements:
+                        conn.execute(text(statement))
+                return
+            except DBAPIError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.25 * (attempt + 1))
     finally:
         engine.dispose()
+
+
+def create_database(admin: str, name: str, template: str | None = None) -> str:
+    tmpl = f' TEMPLATE "{template}"' if template else ""
+    _admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"{tmpl}')
     return with_database(admin, name)
 
 
 def drop_database(admin: str, name: str) -> None:
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
+    _admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
