@@ -16,7 +16,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 from flask import redirect, request
+from flask_login import current_user
 
+from dashboard import auth
 from dashboard.i18n import COOKIE, current_lang, t
 from koordinace.settings import LANGUAGES, PROJECT_DIR
 
@@ -39,6 +41,7 @@ def create_app() -> Dash:
     )
     app.layout = _shell
     _add_routes(app)
+    auth.install(app)
     return app
 
 
@@ -62,7 +65,7 @@ def _demo_banner(lang: str):
 
 def _nav(lang: str) -> dbc.Navbar:
     pages = sorted(
-        dash.page_registry.values(),
+        auth.visible_pages(current_user),
         key=lambda p: (p.get("order") if p.get("order") is not None else 50, p["path"]),
     )
     links = [
@@ -82,6 +85,7 @@ def _nav(lang: str) -> dbc.Navbar:
             [
                 dbc.NavbarBrand(t("app.title", lang), href="/"),
                 dbc.Nav(links, navbar=True, className="me-auto", id="main-nav"),
+                _user_badge(lang),
                 html.A(
                     t("app.switch", lang),
                     href=f"/lang/{other}",
@@ -94,6 +98,24 @@ def _nav(lang: str) -> dbc.Navbar:
         color="dark",
         dark=True,
         className="mb-3",
+    )
+
+
+def _user_badge(lang: str):
+    if not current_user.is_authenticated:
+        return None
+    role = t(f"role.{current_user.role}", lang)
+    where = f" · {current_user.district_name}" if current_user.district_name else ""
+    return html.Span(
+        [
+            html.Span(
+                f"{current_user.username} ({role}{where})",
+                className="navbar-text text-light small me-2",
+                id="current-user",
+            ),
+            auth.logout_form(lang),
+        ],
+        className="me-2 d-flex align-items-center",
     )
 
 

@@ -43,6 +43,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "filter.topic": {"cs": "Téma", "en": "Topic"},
     "filter.all": {"cs": "Vše", "en": "All"},
     "filter.pilot": {"cs": "Pilotní městské části", "en": "Pilot districts"},
+    "auth.title": {"cs": "Přihlášení", "en": "Sign in"},
+    "auth.lead": {
+        "cs": "Koordinace participace městských částí. Přihlaste se svým účtem.",
+        "en": "Coordination of the districts' participation. Sign in with your account.",
+    },
+    "auth.username": {"cs": "Uživatelské jméno", "en": "Username"},
+    "auth.password": {"cs": "Heslo", "en": "Password"},
+    "auth.submit": {"cs": "Přihlásit se", "en": "Sign in"},
+    "auth.logout": {"cs": "Odhlásit", "en": "Sign out"},
+    "auth.forbidden.title": {"cs": "Sem nemáte přístup", "en": "No access"},
+    "auth.forbidden.text": {
+        "cs": "Tato stránka není pro vaši roli dostupná.",
+        "en": "This page is not available to your role.",
+    },
+    "role.city": {"cs": "městský koordinátor", "en": "city coordinator"},
+    "role.district": {"cs": "koordinátor MČ", "en": "district coordinator"},
+    "role.leadership": {"cs": "vedení", "en": "leadership"},
+    "role.admin": {"cs": "správce", "en": "administrator"},
+    "home": {"cs": "Zpět na přehled", "en": "Back to the overview"},
     "table.alternative": {"cs": "Tabulka s daty grafu", "en": "Table of the chart's data"},
 }
 

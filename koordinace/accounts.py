@@ -58,6 +58,17 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+_DUMMY_HASH: str | None = None
+
+
+def dummy_verify(password: str) -> None:
+    """Spend the time of a password check (for unknown usernames: no timing hint)."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("koordinace-dummy-password")
+    verify_password(_DUMMY_HASH, password)
+
+
 def _district_id(session: Session, district: str | None) -> int | None:
     if district is None:
         return None
@@ -161,3 +172,36 @@ def list_users(*, session: Session) -> list[AccountView]:
         .order_by(UserAccount.username)
     ).all()
     return [AccountView(a.username, a.role, name, a.is_active) for a, name in rows]
+
+
+def demo_usernames(session: Session) -> list[tuple[str, str, str | None]]:
+    """(username, role, district slug) of the demo accounts: admin, city, leadership and
+    ``district-<slug>`` for every pilot district."""
+    pilots = session.exec(select(District).where(District.is_pilot).order_by(District.code)).all()
+    return [
+        ("admin", "admin", None),
+        ("city", "city", None),
+        ("leadership", "leadership", None),
+        *((f"district-{d.slug}", "district", d.slug) for d in pilots),
+    ]
+
+
+def ensure_demo_accounts(*, session: Session, password: str) -> list[str]:
+    """Create the demo accounts that do not exist yet; return the usernames created.
+
+    Existing accounts are left alone (their passwords included)."""
+    existing = set(session.exec(select(UserAccount.username)).all())
+    created = []
+    for username, role, district in demo_usernames(session):
+        if username in existing:
+            continue
+        add_user(
+            session=session,
+            username=username,
+            role=role,
+            password=password,
+            district=district,
+            actor="demo",
+        )
+        created.append(username)
+    return created

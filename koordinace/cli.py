@@ -343,6 +343,34 @@ def serve(host: str, port: int, workers: int) -> None:
     run_gunicorn(host=host, port=port, workers=workers)
 
 
+def _demo_accounts() -> None:
+    """Create the demo accounts once; print their password when it was generated."""
+    import secrets
+
+    from koordinace.accounts import ensure_demo_accounts
+    from koordinace.settings import get_settings
+    from models.db import session_scope
+
+    given = get_settings().demo_password
+    password = given or secrets.token_urlsafe(12)
+    with session_scope() as session:
+        created = ensure_demo_accounts(session=session, password=password)
+    if not created:
+        console.info(
+            "Ukázkové účty už existují (heslo bylo vypsáno při jejich vytvoření) / "
+            "the demo accounts exist already (their password was printed when they were made)"
+        )
+        return
+    console.info("Ukázkové účty / demo accounts: " + ", ".join(created))
+    if given:
+        console.info("Heslo / password: z KOORDINACE_DEMO_PASSWORD / from KOORDINACE_DEMO_PASSWORD")
+    else:
+        console.info(
+            f"Heslo všech ukázkových účtů / password of every demo account: {password}\n"
+            "(vypsáno jen teď / printed only now; KOORDINACE_DEMO_PASSWORD sets your own)"
+        )
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)
@@ -357,6 +385,7 @@ def demo(host: str, port: int, workers: int, no_serve: bool) -> None:
     status = run_import(SAMPLE_INBOX, as_json=False, triggered_by="demo")
     if status != 0:
         sys.exit(status)
+    _demo_accounts()
     if no_serve:
         return
     from koordinace.server import run_gunicorn

@@ -9,6 +9,8 @@ Every setting comes from the environment with a safe default:
 - ``KOORDINACE_PILOT``: the pilot districts, comma-separated codes, names or slugs.
 - ``KOORDINACE_INSTANCE``: the instance folder (default ``instance/`` in the project).
 - ``KOORDINACE_SECURE_COOKIES``: ``1`` behind HTTPS.
+- ``KOORDINACE_DEMO_PASSWORD``: the demo accounts' password (``koordinace demo``); when
+  absent a random one is generated and printed once.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Settings:
     pilot: tuple[str, ...]
     secure_cookies: bool
     secret_key_env: str | None = None
+    demo_password: str | None = None
 
     @property
     def secret_key(self) -> str:
@@ -88,6 +91,7 @@ def from_environ(environ: os._Environ | dict | None = None) -> Settings:
         pilot=pilot,
         secure_cookies=env.get("KOORDINACE_SECURE_COOKIES", "0").lower() in ("1", "true", "yes"),
         secret_key_env=env.get("SECRET_KEY") or None,
+        demo_password=env.get("KOORDINACE_DEMO_PASSWORD") or None,
     )
 
 

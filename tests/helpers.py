@@ -12,6 +12,16 @@ import urllib.request
 from pathlib import Path
 
 KOORDINACE = str(Path(sys.executable).with_name("koordinace"))
+DEMO_PASSWORD = "demo-heslo-123"  # the demo accounts' password in tests
+
+
+def add_demo_accounts(url: str) -> None:
+    """admin, city, leadership and district-<slug> per pilot district (DEMO_PASSWORD)."""
+    from koordinace.accounts import ensure_demo_accounts
+    from models.db import session_scope
+
+    with session_scope(url) as session:
+        ensure_demo_accounts(session=session, password=DEMO_PASSWORD)
 
 
 def run_cli(*args: str, env: dict | None = None, input: str | None = None, check: bool = True):

@@ -18,6 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import figures, queries
+from dashboard.auth import EVERYONE
 from dashboard.components.filters import INPUTS, URL, filter_bar
 from dashboard.components.graph import chart, data_table
 from dashboard.figures import district as fig
@@ -139,6 +140,7 @@ dash.register_page(
     name="Městská část",
     name_en="District",
     order=40,
+    roles=EVERYONE,  # leadership reads the summary pages
     title=_title,
 )
 

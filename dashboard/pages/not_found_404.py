@@ -3,9 +3,10 @@
 import dash
 from dash import html
 
+from dashboard.auth import EVERYONE
 from dashboard.i18n import current_lang
 
-dash.register_page(__name__, hidden=True, title="Koordinace – nenalezeno")
+dash.register_page(__name__, hidden=True, title="Koordinace – nenalezeno", roles=EVERYONE)
 
 
 def layout(**_kwargs):

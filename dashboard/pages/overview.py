@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import figures, queries
+from dashboard.auth import EVERYONE
 from dashboard.components.filters import INPUTS, filter_bar
 from dashboard.components.graph import chart, data_table
 from dashboard.figures import overview as overview_figures
@@ -29,6 +30,7 @@ dash.register_page(
     name="Přehled",
     name_en="Overview",
     order=0,
+    roles=EVERYONE,  # leadership reads the summary pages
     title="Koordinace – přehled",
 )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI
-from tests.helpers import Server
+from tests.helpers import DEMO_PASSWORD, Server, add_demo_accounts
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 CHROMIUM_FLAGS = (
@@ -61,9 +61,25 @@ def chrome():
 
 
 @pytest.fixture
-def browser(chrome):
+def browser(chrome, live_server):
+    """The browser signed in as the city coordinator (who may open every page)."""
+    login(chrome, live_server.url, "city")
     chrome.get_log("browser")  # drop what an earlier test left
     yield chrome
+
+
+def login(driver, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real /login form (a fresh session)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.delete_all_cookies()
+    driver.get(base_url + "/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "login-submit").click()
+    WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.ID, "current-user")))
 
 
 def console_errors(driver) -> list[str]:
@@ -86,5 +102,6 @@ def live_server(tmp_path_factory, sqlite_template):
     path = tmp_path_factory.mktemp("e2e") / "koordinace.db"
     shutil.copyfile(sqlite_template, path)
     run_etl(SAMPLE_INBOX, url=f"sqlite:///{path}", triggered_by="demo")
+    add_demo_accounts(f"sqlite:///{path}")
     with Server(f"sqlite:///{path}", workers=2) as srv:
         yield srv
