@@ -90,6 +90,17 @@ def reject_duplicates(
             )
 
 
+def unknown_project_reason(code: str, district_name: str) -> tuple[str, str]:
+    """The reason given for an activity or tool usage naming no project of its district
+    (the import and the manual entry, ``koordinace.records``, say the same)."""
+    return (
+        f"Projekt „{code}“ v městské části {district_name} neexistuje "
+        f"(není v tomto importu ani v databázi)",
+        f"Project '{code}' does not exist in {district_name} "
+        f"(neither in this import nor in the database)",
+    )
+
+
 def reject_unknown_projects(
     tables: list[tuple[str, TableResult]], known: Iterable[str], district_name: str
 ) -> None:
@@ -102,15 +113,7 @@ def reject_unknown_projects(
         unknown = ~rows["project_id"].isin(known_set) & rows["project_id"].notna()
         for row in rows.index[unknown.to_numpy(dtype=bool)]:
             code = rows.at[row, "project_id"]
-            table.reject(
-                [row],
-                (
-                    f"Projekt „{code}“ v městské části {district_name} neexistuje "
-                    f"(není v tomto importu ani v databázi)",
-                    f"Project '{code}' does not exist in {district_name} "
-                    f"(neither in this import nor in the database)",
-                ),
-            )
+            table.reject([row], unknown_project_reason(code, district_name), "project_id")
 
 
 def tool_keys(tables: list[tuple[str, TableResult]]) -> None:

@@ -41,10 +41,17 @@ class TableResult:
     raw: pd.DataFrame  # the raw frame (for rejected rows found later, by row number)
     rejected: dict[int, list[Reason]] = field(default_factory=dict)
     notes: list[Reason] = field(default_factory=list)
+    # parallel to ``rejected``: the canonical field each reason is about (None: the row)
+    reason_fields: dict[int, list[str | None]] = field(default_factory=dict)
 
-    def reject(self, rows, reason: Reason) -> None:
+    def reject(self, rows, reason: Reason, field: str | None = None) -> None:
         for row in rows:
             self.rejected.setdefault(int(row), []).append(reason)
+            self.reason_fields.setdefault(int(row), []).append(field)
+
+    def field_reasons(self, row: int) -> list[tuple[str | None, Reason]]:
+        """A rejected row's reasons, each with the field it is about (None: the row)."""
+        return list(zip(self.reason_fields.get(row, []), self.rejected.get(row, []), strict=True))
 
     def raw_record(self, row: int) -> dict:
         return raw_record(self.raw.loc[row])
@@ -74,7 +81,7 @@ def _json_safe(value):
     return json.loads(json.dumps(value, default=str))
 
 
-def _field_reason(spec: FieldSpec, err: V.InvalidValue) -> Reason:
+def field_reason(spec: FieldSpec, err: V.InvalidValue) -> Reason:
     return (f"{spec.label_cs}: {err.cs}", f"{spec.label_en}: {err.en}")
 
 
@@ -82,6 +89,15 @@ def missing_reason(spec: FieldSpec) -> Reason:
     return (
         f"Chybí povinná hodnota „{spec.label_cs}“",
         f"Required value '{spec.label_en}' is missing",
+    )
+
+
+def too_long_reason(spec: FieldSpec, length: int, max_length: int | None = None) -> Reason:
+    """A text longer than ``max_length`` (default: the field's own limit)."""
+    limit = max_length or spec.max_length
+    return (
+        f"{spec.label_cs}: text je delší než {limit} znaků ({length})",
+        f"{spec.label_en}: text is longer than {limit} characters ({length})",
     )
 
 
@@ -127,15 +143,15 @@ class _Collector:
     def __init__(self, result: TableResult):
         self.result = result
 
-    def add_mask(self, mask: pd.Series, reason: Reason) -> None:
+    def add_mask(self, mask: pd.Series, reason: Reason, field: str | None = None) -> None:
         if mask.any():
-            self.result.reject(mask.index[mask.to_numpy(dtype=bool)], reason)
+            self.result.reject(mask.index[mask.to_numpy(dtype=bool)], reason, field)
 
     def add_errors(self, spec: FieldSpec, errors: pd.Series) -> None:
         bad = errors.notna()
         if bad.any():
             for row, err in errors[bad].items():
-                self.result.reject([row], _field_reason(spec, err))
+                self.result.reject([row], field_reason(spec, err), spec.name)
 
 
 def normalise_table(
@@ -166,7 +182,7 @@ def normalise_table(
             continue
         value, blank = _normalise_column(spec, frame[header], collect, result)
         if spec.required:
-            collect.add_mask(blank, missing_reason(spec))
+            collect.add_mask(blank, missing_reason(spec), spec.name)
         clean[spec.name] = value
 
     if table.district_column is not None:
@@ -195,19 +211,12 @@ def _normalise_column(
     if kind in ("text", "tool", "vocabulary", "url"):
         text = _clean_text(raw)
         blank = text.isna()
-    if kind in ("text", "tool"):
+    if kind in ("text", "tool", "url"):
         if spec.max_length:
             too_long = text.str.len().gt(spec.max_length).fillna(False)
             for row in too_long.index[too_long.to_numpy(dtype=bool)]:
-                result.reject(
-                    [row],
-                    (
-                        f"{spec.label_cs}: text je delší než {spec.max_length} znaků "
-                        f"({len(text[row])})",
-                        f"{spec.label_en}: text is longer than {spec.max_length} characters "
-                        f"({len(text[row])})",
-                    ),
-                )
+                result.reject([row], too_long_reason(spec, len(text[row])), spec.name)
+    if kind in ("text", "tool"):
         return text, blank
     if kind == "vocabulary":
         return _vocabulary_column(spec, text, result), blank
@@ -231,6 +240,7 @@ def _normalise_column(
                         f"{spec.label_cs}: hodnota musí být {spec.min}–{spec.max} ({parsed[row]})",
                         f"{spec.label_en}: value must be {spec.min}–{spec.max} ({parsed[row]})",
                     ),
+                    spec.name,
                 )
     elif kind == "url":
         errors = pd.Series(None, index=raw.index, dtype=object)
@@ -297,6 +307,7 @@ def _vocabulary_column(spec: FieldSpec, text: pd.Series, result: TableResult) ->
                         f"{spec.label_cs}: neznámá hodnota „{text[row]}“ (povolené: {allowed_cs})",
                         f"{spec.label_en}: unknown value '{text[row]}' (allowed: {allowed_en})",
                     ),
+                    spec.name,
                 )
     return mapped
 
@@ -351,6 +362,7 @@ def _row_rules(kind: str, result: TableResult, collect: _Collector) -> None:
                     f"({V.format_date_cs(s)})",
                     f"End date ({e.isoformat()}) is before the start date ({s.isoformat()})",
                 ),
+                "end_date",
             )
     if kind == "activities" and {"youth_participants", "participants"} <= set(clean.columns):
         youth, total = clean["youth_participants"], clean["participants"]
@@ -362,6 +374,7 @@ def _row_rules(kind: str, result: TableResult, collect: _Collector) -> None:
                     f"Počet mládeže ({youth[row]}) je vyšší než počet účastníků ({total[row]})",
                     f"Youth participants ({youth[row]}) exceed participants ({total[row]})",
                 ),
+                "youth_participants",
             )
 
 

@@ -89,8 +89,9 @@ __all__ = [
 
 #: Amounts must be strictly below this many CZK.
 MAX_AMOUNT = 10**12
-#: Largest accepted whole number (int64).
-MAX_WHOLE = 2**63 - 1
+#: Largest accepted whole number: the database's INTEGER columns (counts, ratings) hold
+#: up to 2**31 - 1 on PostgreSQL; a larger count is a typo, refused with its row.
+MAX_WHOLE = 2**31 - 1
 
 _NBSP = "\u00a0"
 _NNBSP = "\u202f"
@@ -777,7 +778,7 @@ def parse_wholes(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         if kind == _FLOAT:
             finite &= np.floor(np.where(finite, values, 0)) == np.where(finite, values, 0)
         negative = finite & (values < 0)
-        large = finite & ~negative & (values >= 2**63)
+        large = finite & ~negative & (values > MAX_WHOLE)
         code = np.select([~finite, negative, large], [_INVALID, _NEGATIVE, _TOO_LARGE], _OK)
         good = code == _OK
         parsed = np.zeros(len(raw), dtype=np.int64)

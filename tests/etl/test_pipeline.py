@@ -421,3 +421,29 @@ def test_same_tool_under_two_spellings_is_a_duplicate(db_url, tmp_path):
         "Použití nástroje P-1 – Mobilní rozhlas – Informování se v importu opakuje "
         "(poprvé: Praha 14/nastroje.csv, řádek 2)"
     ]
+
+
+def test_values_the_database_cannot_hold_are_refused_with_their_row(db_url, tmp_path):
+    """A count beyond the INTEGER columns or a project code longer than its column is a
+    rejected row with its reason, not a failed run (PostgreSQL would refuse the insert)."""
+    from etl.pipeline import run_etl
+
+    folder = tmp_path / "inbox" / "Praha 14"
+    folder.mkdir(parents=True)
+    long_code = "P" * 101
+    (folder / "projekty.csv").write_text(
+        "project_id,title,kind,stage\n"
+        f"{long_code},Dlouhý kód,survey,preparation\n"
+        "OK-1,Dobrý,survey,preparation\n",
+        encoding="utf-8",
+    )
+    (folder / "aktivity.csv").write_text(
+        "project_id,date,activity,channel,participants\n"
+        "OK-1,2026-03-15,workshop,online,3000000000\n"
+        "OK-1,2026-03-16,workshop,online,40\n",
+        encoding="utf-8",
+    )
+    summary = run_etl(tmp_path / "inbox", url=db_url, workers=1)
+    records = summary.as_json()["records"]
+    assert records["projects"]["inserted"] == 1 and records["projects"]["rejected"] == 1
+    assert records["activities"]["inserted"] == 1 and records["activities"]["rejected"] == 1
