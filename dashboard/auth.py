@@ -395,7 +395,6 @@ def install(app: dash.Dash) -> None:
                 )
             except LoginRefused as refused:
                 error = refused.text(lang)
-                status = refused.status
             else:
                 session.clear()  # no session fixation: a fresh session for the new user
                 login_user(user_from_account(account))
@@ -409,7 +408,8 @@ def install(app: dash.Dash) -> None:
             next_url=next_url,
             csrf_token=generate_csrf(),
         )
-        return (page, status) if error else page
+        # The form answers 200 with the reason (a browser logs 4xx pages as errors).
+        return page
 
     @server.post("/logout")
     def logout():

@@ -74,3 +74,50 @@ def test_demo_imports_the_sample_inbox_into_the_embedded_database(tmp_path):
     run_cli("demo", "--no-serve", env=env)
     status = run_cli("etl", "status", env=env).stderr
     assert "+0 ~0 =300 ✗11" in status and "+0 ~0 =6412 ✗6" in status
+
+
+def test_demo_creates_the_demo_accounts_once_with_a_password_printed_once(tmp_path):
+    import re
+
+    env = {"KOORDINACE_INSTANCE": str(tmp_path / "instance")}
+    first = run_cli("demo", "--no-serve", env=env)
+    password = re.search(r"password of every demo account: (\S+)", first.stderr).group(1)
+    result = run_cli("users", "list", env=env)
+    listed = result.stdout + result.stderr
+    for username in ("admin", "city", "leadership", "district-praha-1", "district-praha-lipence"):
+        assert username in listed
+    assert listed.count("district-") == 10  # one per pilot district
+    url = f"sqlite:///{tmp_path / 'instance' / 'koordinace.db'}"
+    from sqlmodel import select
+
+    from koordinace.accounts import verify_password
+    from models import UserAccount
+    from models.db import dispose, session_scope
+
+    with session_scope(url) as s:
+        hashes = {a.username: a.password_hash for a in s.exec(select(UserAccount)).all()}
+    dispose(url)
+    assert verify_password(hashes["city"], password)
+    assert password not in "".join(hashes.values())
+    again = run_cli("demo", "--no-serve", env=env)
+    assert password not in again.stderr and "exist already" in again.stderr
+
+
+def test_demo_password_from_the_environment(tmp_path):
+    env = {
+        "KOORDINACE_INSTANCE": str(tmp_path / "instance"),
+        "KOORDINACE_DEMO_PASSWORD": "moje-demo-heslo",
+    }
+    result = run_cli("demo", "--no-serve", env=env)
+    assert "moje-demo-heslo" not in result.stderr and "KOORDINACE_DEMO_PASSWORD" in result.stderr
+    url = f"sqlite:///{tmp_path / 'instance' / 'koordinace.db'}"
+    from sqlmodel import select
+
+    from koordinace.accounts import verify_password
+    from models import UserAccount
+    from models.db import dispose, session_scope
+
+    with session_scope(url) as s:
+        admin = s.exec(select(UserAccount).where(UserAccount.username == "admin")).one()
+        assert verify_password(admin.password_hash, "moje-demo-heslo")
+    dispose(url)

@@ -26,8 +26,8 @@ def test_healthz_answers_when_the_database_does(server):
 
 
 def test_page_is_served_with_local_assets_only(server):
-    status, html = _get(server.url + "/")
-    assert status == 200
+    status, html = _get(server.url + "/")  # signing in first: the login page
+    assert status == 200 and 'id="login-form"' in html
     assert "vendor/bootstrap.min.css" in html
     # Offline: nothing is loaded from another host.
     for marker in ("cdn.", "unpkg.com", "fonts.googleapis", "cdnjs"):
@@ -44,3 +44,53 @@ def test_healthz_fails_when_the_database_is_gone(tmp_path):
         _get(srv.url + "/healthz")
     exc.value.close()
     assert exc.value.code == 503
+
+
+def test_serve_creates_no_accounts_and_secure_cookies_are_a_setting(db_url):
+    from sqlalchemy import func, select
+
+    from models import UserAccount
+    from models.db import session_scope
+    from tests.helpers import add_demo_accounts
+
+    with Server(db_url, workers=1):
+        pass
+    with session_scope(db_url) as s:
+        assert s.scalar(select(func.count()).select_from(UserAccount)) == 0
+    add_demo_accounts(db_url)
+    with Server(db_url, workers=1, extra_env={"KOORDINACE_SECURE_COOKIES": "1"}) as srv:
+        cookie = _login_cookie(srv.url)
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def _login_cookie(base: str) -> str:
+    """Sign in as the city coordinator over HTTP; the session cookie's Set-Cookie header."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    from tests.helpers import DEMO_PASSWORD
+
+    jar = http.cookiejar.CookieJar()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    with opener.open(base + "/login", timeout=10) as r:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', r.read().decode()).group(1)
+    # The session cookie is Secure: the client would not send it back over http, so
+    # hand it over explicitly, as a browser behind the HTTPS proxy would.
+    session = "; ".join(f"{c.name}={c.value}" for c in jar)
+    data = urllib.parse.urlencode(
+        {"username": "city", "password": DEMO_PASSWORD, "csrf_token": token}
+    ).encode()
+    request = urllib.request.Request(base + "/login", data=data, headers={"Cookie": session})
+    with pytest.raises(urllib.error.HTTPError) as redirected:
+        opener.open(request, timeout=10)
+    redirected.value.close()
+    assert redirected.value.code == 302
+    return next(
+        h for h in redirected.value.headers.get_all("Set-Cookie") if "koordinace_session" in h
+    )
