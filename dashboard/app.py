@@ -8,6 +8,7 @@ query string.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from urllib.parse import urlparse
@@ -18,13 +19,19 @@ from dash import Dash, dcc, html
 from flask import redirect, request
 from flask_login import current_user
 
-from dashboard import auth
+from dashboard import api, auth
 from dashboard.i18n import COOKIE, current_lang, t
 from koordinace.settings import LANGUAGES, PROJECT_DIR
 
 log = logging.getLogger(__name__)
 
 ASSETS_DIR = PROJECT_DIR / "assets"
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXPORT_MENU = ("projects", "activities", "tool-usage")
 PAGES_DIR = Path(__file__).parent / "pages"
 
 
@@ -42,6 +49,7 @@ def create_app() -> Dash:
     app.layout = _shell
     _add_routes(app)
     auth.install(app)
+    api.install(app)
     return app
 
 
@@ -84,7 +92,9 @@ def _nav(lang: str) -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand(t("app.title", lang), href="/"),
-                dbc.Nav(links, navbar=True, className="me-auto", id="main-nav"),
+                dbc.Nav(
+                    [*links, _export_menu(lang)], navbar=True, className="me-auto", id="main-nav"
+                ),
                 _user_badge(lang),
                 html.A(
                     t("app.switch", lang),
@@ -98,6 +108,30 @@ def _nav(lang: str) -> dbc.Navbar:
         color="dark",
         dark=True,
         className="mb-3",
+    )
+
+
+def _export_menu(lang: str):
+    names = {
+        "projects": ("Procesy", "Processes"),
+        "activities": ("Aktivity", "Activities"),
+        "tool-usage": ("Použití nástrojů", "Tool usage"),
+    }
+    items = [
+        dbc.DropdownMenuItem(
+            f"{names[kind][lang == 'en']} ({fmt.upper()})",
+            href=f"/export/{kind}.{fmt}",
+            external_link=True,
+        )
+        for kind in EXPORT_MENU
+        for fmt in ("xlsx", "csv")
+    ]
+    return dbc.DropdownMenu(
+        items,
+        label="Stáhnout data" if lang == "cs" else "Download data",
+        nav=True,
+        in_navbar=True,
+        id="export-menu",
     )
 
 
@@ -150,6 +184,37 @@ def _add_routes(app: Dash) -> None:
                 COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
             )
         return response
+
+    @server.get("/export/<kind>.<fmt>")
+    def export(kind: str, fmt: str):
+        """A download of the data (every role; the rejected rows not for leadership)."""
+        import io
+
+        from flask import Response, abort
+
+        from koordinace import exports
+        from models.db import session_scope
+
+        if kind not in exports.KIND_FRAMES or fmt not in exports.FORMATS:
+            abort(404)
+        if kind == "rejected":
+            auth.require(auth.READERS)
+        with session_scope() as session:
+            frame = exports.KIND_FRAMES[kind](session)
+        if fmt == "xlsx":
+            buffer = io.BytesIO()
+            exports.write_frame(frame, fmt, buffer)
+            body, mimetype = buffer.getvalue(), EXPORT_TYPES[fmt]
+        else:
+            body, mimetype = exports.write_frame(frame, fmt), EXPORT_TYPES[fmt]
+        stamp = dt.date.today().isoformat()
+        return Response(
+            body,
+            mimetype=mimetype,
+            headers={
+                "Content-Disposition": f'attachment; filename="koordinace-{kind}-{stamp}.{fmt}"'
+            },
+        )
 
     @server.get("/healthz")
     def healthz():

@@ -1,5 +1,5 @@
-"""User accounts: create, list, disable, verify passwords (argon2id). Every change is
-written to the audit log in the same transaction.
+"""User accounts: create, list, disable, verify passwords (argon2id); API tokens (issue,
+revoke, look up). Every change is written to the audit log in the same transaction.
 
 Roles (DESIGN.md): ``city``, ``district`` (bound to one district), ``leadership``,
 ``admin``. Writes are plain functions taking the session as a keyword argument.
@@ -7,18 +7,21 @@ Roles (DESIGN.md): ``city``, ``district`` (bound to one district), ``leadership`
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
-from models import AuditEvent, District, UserAccount
+from models import ApiToken, AuditEvent, District, UserAccount
 from models.base import utcnow
 from models.reference import district_lookup
 from models.vocabulary import compact_key, values
 
 MIN_PASSWORD_LENGTH = 10
+TOKEN_BYTES = 32  # random bytes of an API token (256 bits): a fast hash is enough
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
 
@@ -79,14 +82,24 @@ def _district_id(session: Session, district: str | None) -> int | None:
     return next(d.id for d in rows if d.code == code)
 
 
-def _audit(session: Session, *, actor: str, action: str, account: UserAccount, before, after):
+def _audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    account: UserAccount,
+    before,
+    after,
+    entity: str = "user_account",
+    entity_id: int | None = None,
+):
     session.add(
         AuditEvent(
             at=utcnow(),
             username=actor,
             action=action,
-            entity="user_account",
-            entity_id=account.id,
+            entity=entity,
+            entity_id=account.id if entity_id is None else entity_id,
             district_id=account.district_id,
             source="cli",
             before=before,
@@ -205,3 +218,111 @@ def ensure_demo_accounts(*, session: Session, password: str) -> list[str]:
         )
         created.append(username)
     return created
+
+
+# ------------------------------------------------------------------ API tokens
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a token: its SHA-256, hex."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _account(session: Session, username: str) -> UserAccount:
+    account = session.exec(select(UserAccount).where(UserAccount.username == username)).first()
+    if account is None:
+        raise AccountError(f"Uživatel „{username}“ neexistuje", f"No user '{username}'")
+    return account
+
+
+def _token_public(token: ApiToken, account: UserAccount) -> dict:
+    """What the audit log keeps of a token (never the token or its hash)."""
+    return {
+        "username": account.username,
+        "name": token.name,
+        "prefix": token.prefix,
+        "revoked": token.revoked_at is not None,
+    }
+
+
+def issue_token(
+    *, session: Session, username: str, name: str | None = None, actor: str = "cli"
+) -> str:
+    """A new API token for an active account; returns the token itself, the only time it
+    is shown (the database keeps its hash and its first 8 characters)."""
+    account = _account(session, username)
+    if not account.is_active:
+        raise AccountError(
+            f"Účet „{username}“ je zablokovaný: token nelze vydat",
+            f"The account '{username}' is disabled: no token can be issued",
+        )
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    row = ApiToken(
+        user_id=account.id,
+        name=(name or "").strip() or None,
+        token_hash=token_hash(token),
+        prefix=token[:8],
+    )
+    session.add(row)
+    session.flush()
+    _audit(
+        session,
+        actor=actor,
+        action="issue_token",
+        account=account,
+        before=None,
+        after=_token_public(row, account),
+        entity="api_token",
+        entity_id=row.id,
+    )
+    return token
+
+
+def revoke_tokens(*, session: Session, username: str, actor: str = "cli") -> int:
+    """Revoke every active token of the account; returns how many were revoked."""
+    account = _account(session, username)
+    tokens = session.exec(
+        select(ApiToken)
+        .where(ApiToken.user_id == account.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id)
+    ).all()
+    now = utcnow()
+    for row in tokens:
+        before = _token_public(row, account)
+        row.revoked_at = now
+        session.add(row)
+        session.flush()
+        _audit(
+            session,
+            actor=actor,
+            action="revoke_token",
+            account=account,
+            before=before,
+            after=_token_public(row, account),
+            entity="api_token",
+            entity_id=row.id,
+        )
+    return len(tokens)
+
+
+def user_for_token(*, session: Session, token: str) -> UserAccount | None:
+    """The active account a valid (not revoked) token belongs to, else None; notes when
+    the token was last used."""
+    if not token:
+        return None
+    row = session.exec(
+        select(ApiToken, UserAccount)
+        .join(UserAccount, UserAccount.id == ApiToken.user_id)
+        .where(
+            ApiToken.token_hash == token_hash(token),
+            ApiToken.revoked_at.is_(None),
+            UserAccount.is_active.is_(True),
+        )
+    ).first()
+    if row is None:
+        return None
+    api_token, account = row
+    api_token.last_used_at = utcnow()
+    session.add(api_token)
+    session.flush()
+    return account

@@ -305,6 +305,33 @@ def users_disable(username: str) -> None:
     console.success(f"Účet {username} zablokován / account disabled")
 
 
+@users.command("token")
+@click.argument("username")
+@click.option("--name", help="What the token is for (shown in the audit log).")
+@click.option("--revoke", is_flag=True, help="Revoke every token of the user instead.")
+def users_token(username: str, name: str | None, revoke: bool) -> None:
+    """Issue an API token (printed once to stdout), or --revoke all of the user's tokens."""
+    from koordinace.accounts import AccountError, issue_token, revoke_tokens
+    from models.db import session_scope
+
+    try:
+        with session_scope() as session:
+            if revoke:
+                count = revoke_tokens(session=session, username=username)
+            else:
+                token = issue_token(session=session, username=username, name=name)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if revoke:
+        console.success(f"Zneplatněno tokenů / tokens revoked for {username}: {count}")
+        return
+    console.data(token)
+    console.success(
+        f"Token pro {username} vydán; uložte si ho, znovu se nezobrazí / token issued for "
+        f"{username}; keep it, it is not shown again"
+    )
+
+
 # ------------------------------------------------------------------ synth
 
 

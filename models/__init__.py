@@ -6,6 +6,7 @@ Only this package defines tables; only ``models.db`` creates engines and session
 from models import base as _base  # noqa: F401  (naming convention before any table)
 from models.tables import (
     Activity,
+    ApiToken,
     AuditEvent,
     District,
     DistrictGoal,
@@ -22,6 +23,7 @@ from models.tables import (
 
 __all__ = [
     "Activity",
+    "ApiToken",
     "AuditEvent",
     "District",
     "DistrictGoal",

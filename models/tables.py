@@ -358,6 +358,27 @@ class UserAccount(SQLModel, table=True):
     created_at: dt.datetime = _created()
 
 
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the JSON API, owned by a user. Only the SHA-256 of the token is
+    kept (the token is 32 random bytes, so a fast hash is enough); ``prefix`` (its first
+    8 characters) tells tokens apart in listings."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (
+        CheckConstraint("length(token_hash) = 64", name="token_hash_sha256"),
+        CheckConstraint("length(prefix) = 8", name="prefix_length"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    name: str | None = Field(default=None, max_length=100, description="what it is for")
+    token_hash: str = Field(unique=True, max_length=64, description="sha256 hex of the token")
+    prefix: str = Field(max_length=8)
+    created_at: dt.datetime = _created()
+    last_used_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
 class AuditEvent(SQLModel, table=True):
     """Who changed what, when, from where; before and after. Never edited."""
 

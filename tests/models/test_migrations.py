@@ -12,6 +12,7 @@ EXPECTED_TABLES = {
     "district",
     "project",
     "project_update",
+    "api_token",
     "activity",
     "tool",
     "tool_alias",
