@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -35,7 +36,13 @@ EXPORT_MENU = ("projects", "activities", "tool-usage")
 PAGES_DIR = Path(__file__).parent / "pages"
 
 
+@cache
 def create_app() -> Dash:
+    """The app (one per process: Dash's page registry and callback list are global)."""
+    return _build_app()
+
+
+def _build_app() -> Dash:
     app = Dash(
         __name__,
         use_pages=True,
@@ -92,18 +99,28 @@ def _nav(lang: str) -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand(t("app.title", lang), href="/"),
+                html.Div(
+                    [
+                        _user_badge(lang),
+                        html.A(
+                            t("app.switch", lang),
+                            href=f"/lang/{other}",
+                            id="lang-switch",
+                            className="btn btn-outline-light btn-sm",
+                            lang=other,
+                        ),
+                    ],
+                    className="d-flex align-items-center ms-auto",
+                ),
+                # The page links on a row of their own: nine pages fit a laptop screen.
                 dbc.Nav(
-                    [*links, _export_menu(lang)], navbar=True, className="me-auto", id="main-nav"
+                    [*links, _export_menu(lang)],
+                    navbar=True,
+                    className="w-100 order-last flex-row flex-wrap column-gap-3",
+                    id="main-nav",
                 ),
-                _user_badge(lang),
-                html.A(
-                    t("app.switch", lang),
-                    href=f"/lang/{other}",
-                    id="lang-switch",
-                    className="btn btn-outline-light btn-sm",
-                    lang=other,
-                ),
-            ]
+            ],
+            className="flex-wrap",
         ),
         color="dark",
         dark=True,

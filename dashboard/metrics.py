@@ -13,7 +13,14 @@ import pandas as pd
 from sqlalchemy import case, func, select
 
 from dashboard.filters import Filters
-from models import Activity, District, ImportFile, ImportRun, Project, ProjectUpdate
+from models import (
+    Activity,
+    AuditEvent,
+    District,
+    ImportFile,
+    ImportRun,
+    Project,
+)
 from models.db import session_scope
 
 STALE_AFTER_DAYS = 30
@@ -196,11 +203,15 @@ def freshness(today: dt.date | None = None) -> pd.DataFrame:
         .group_by(ImportFile.district_id)
         .subquery()
     )
+    # A manual update is any write through the entry forms or the API: each leaves an
+    # audit event with the district (an activity entered today counts, not only stages).
     manual = (
-        select(Project.district_id, func.max(ProjectUpdate.created_at).label("last_manual"))
-        .join(Project, Project.id == ProjectUpdate.project_id)
-        .where(ProjectUpdate.source != "import")
-        .group_by(Project.district_id)
+        select(AuditEvent.district_id, func.max(AuditEvent.at).label("last_manual"))
+        .where(
+            AuditEvent.source.in_(("form", "api")),
+            AuditEvent.entity.in_(("project", "project_update", "activity", "tool_usage")),
+        )
+        .group_by(AuditEvent.district_id)
         .subquery()
     )
     statement = (

@@ -1,5 +1,7 @@
-"""User accounts: create, list, disable, verify passwords (argon2id); API tokens (issue,
-revoke, look up). Every change is written to the audit log in the same transaction.
+"""User accounts: create, list, disable, unlock, verify passwords (argon2id); API tokens
+(issue, revoke, look up). Every change is written to the audit log in the same
+transaction, with who did it and through what (``source``: "cli", or "form" for the
+accounts page, with the request's address).
 
 Roles (DESIGN.md): ``city``, ``district`` (bound to one district), ``leadership``,
 ``admin``. Writes are plain functions taking the session as a keyword argument.
@@ -7,13 +9,14 @@ Roles (DESIGN.md): ``city``, ``district`` (bound to one district), ``leadership`
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from models import ApiToken, AuditEvent, District, UserAccount
 from models.base import utcnow
@@ -92,16 +95,21 @@ def _audit(
     after,
     entity: str = "user_account",
     entity_id: int | None = None,
+    source: str = "cli",
+    actor_id: int | None = None,
+    remote_addr: str | None = None,
 ):
     session.add(
         AuditEvent(
             at=utcnow(),
+            user_id=actor_id,
             username=actor,
             action=action,
             entity=entity,
             entity_id=account.id if entity_id is None else entity_id,
             district_id=account.district_id,
-            source="cli",
+            source=source,
+            remote_addr=remote_addr,
             before=before,
             after=after,
         )
@@ -126,6 +134,9 @@ def add_user(
     password: str,
     district: str | None = None,
     actor: str = "cli",
+    source: str = "cli",
+    actor_id: int | None = None,
+    remote_addr: str | None = None,
 ) -> UserAccount:
     """Create an account; ``district`` (code, name or slug) is required for role district."""
     username = username.strip()
@@ -154,15 +165,35 @@ def add_user(
     session.add(account)
     session.flush()
     _audit(
-        session, actor=actor, action="create", account=account, before=None, after=_public(account)
+        session,
+        actor=actor,
+        action="create",
+        account=account,
+        before=None,
+        after=_public(account),
+        source=source,
+        actor_id=actor_id,
+        remote_addr=remote_addr,
     )
     return account
 
 
-def disable_user(*, session: Session, username: str, actor: str = "cli") -> UserAccount:
-    account = session.exec(select(UserAccount).where(UserAccount.username == username)).first()
-    if account is None:
-        raise AccountError(f"Uživatel „{username}“ neexistuje", f"No user '{username}'")
+def disable_user(
+    *,
+    session: Session,
+    username: str,
+    actor: str = "cli",
+    source: str = "cli",
+    actor_id: int | None = None,
+    remote_addr: str | None = None,
+) -> UserAccount:
+    """Disable an account: it can no longer sign in, its session and API tokens stop
+    working at once (both are checked against ``is_active`` on every request)."""
+    account = _account(session, username)
+    if not account.is_active:
+        raise AccountError(
+            f"Účet „{username}“ už je zablokovaný", f"The account '{username}' is already disabled"
+        )
     before = _public(account)
     account.is_active = False
     session.add(account)
@@ -174,8 +205,112 @@ def disable_user(*, session: Session, username: str, actor: str = "cli") -> User
         account=account,
         before=before,
         after=_public(account),
+        source=source,
+        actor_id=actor_id,
+        remote_addr=remote_addr,
     )
     return account
+
+
+def unlock_user(
+    *,
+    session: Session,
+    username: str,
+    actor: str = "cli",
+    source: str = "cli",
+    actor_id: int | None = None,
+    remote_addr: str | None = None,
+) -> UserAccount:
+    """Clear the failed sign-ins and the lock of an account (it may sign in at once)."""
+    account = _account(session, username)
+    if not account.failed_logins and account.locked_until is None:
+        raise AccountError(
+            f"Účet „{username}“ není zablokovaný po neúspěšných přihlášeních",
+            f"The account '{username}' is not locked after failed sign-ins",
+        )
+    before = _lock_state(account)
+    account.failed_logins = 0
+    account.locked_until = None
+    session.add(account)
+    session.flush()
+    _audit(
+        session,
+        actor=actor,
+        action="unlock",
+        account=account,
+        before=before,
+        after=_lock_state(account),
+        source=source,
+        actor_id=actor_id,
+        remote_addr=remote_addr,
+    )
+    return account
+
+
+def _lock_state(account: UserAccount) -> dict:
+    locked = _aware(account.locked_until)
+    return {
+        "username": account.username,
+        "failed_logins": account.failed_logins,
+        "locked_until": locked.isoformat() if locked is not None else None,
+    }
+
+
+def generate_password() -> str:
+    """A random password for a new account (16 URL-safe characters, 96 bits)."""
+    return secrets.token_urlsafe(12)
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One account as the accounts page lists it (no password hash)."""
+
+    id: int
+    username: str
+    role: str
+    district: str | None
+    is_active: bool
+    last_login_at: dt.datetime | None
+    failed_logins: int
+    locked_until: dt.datetime | None
+    active_tokens: int
+
+
+def account_rows(*, session: Session) -> list[AccountRow]:
+    """Every account with its district and how many API tokens it has not revoked."""
+    tokens = (
+        select(ApiToken.user_id, func.count().label("n"))
+        .where(ApiToken.revoked_at.is_(None))
+        .group_by(ApiToken.user_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(UserAccount, District.name, tokens.c.n)
+        .join(District, District.id == UserAccount.district_id, isouter=True)
+        .join(tokens, tokens.c.user_id == UserAccount.id, isouter=True)
+        .order_by(UserAccount.username)
+    ).all()
+    return [
+        AccountRow(
+            id=a.id,
+            username=a.username,
+            role=a.role,
+            district=name,
+            is_active=a.is_active,
+            last_login_at=_aware(a.last_login_at),
+            failed_logins=a.failed_logins,
+            locked_until=_aware(a.locked_until),
+            active_tokens=int(n or 0),
+        )
+        for a, name, n in rows
+    ]
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored timestamp as an aware UTC datetime (SQLite returns naive UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
 
 
 def list_users(*, session: Session) -> list[AccountView]:
@@ -246,7 +381,14 @@ def _token_public(token: ApiToken, account: UserAccount) -> dict:
 
 
 def issue_token(
-    *, session: Session, username: str, name: str | None = None, actor: str = "cli"
+    *,
+    session: Session,
+    username: str,
+    name: str | None = None,
+    actor: str = "cli",
+    source: str = "cli",
+    actor_id: int | None = None,
+    remote_addr: str | None = None,
 ) -> str:
     """A new API token for an active account; returns the token itself, the only time it
     is shown (the database keeps its hash and its first 8 characters)."""
@@ -274,11 +416,22 @@ def issue_token(
         after=_token_public(row, account),
         entity="api_token",
         entity_id=row.id,
+        source=source,
+        actor_id=actor_id,
+        remote_addr=remote_addr,
     )
     return token
 
 
-def revoke_tokens(*, session: Session, username: str, actor: str = "cli") -> int:
+def revoke_tokens(
+    *,
+    session: Session,
+    username: str,
+    actor: str = "cli",
+    source: str = "cli",
+    actor_id: int | None = None,
+    remote_addr: str | None = None,
+) -> int:
     """Revoke every active token of the account; returns how many were revoked."""
     account = _account(session, username)
     tokens = session.exec(
@@ -301,6 +454,9 @@ def revoke_tokens(*, session: Session, username: str, actor: str = "cli") -> int
             after=_token_public(row, account),
             entity="api_token",
             entity_id=row.id,
+            source=source,
+            actor_id=actor_id,
+            remote_addr=remote_addr,
         )
     return len(tokens)
 

@@ -364,9 +364,22 @@ def synth(out: Path, scale: float, seed: int) -> None:
 @click.option("--port", default=8050, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the dashboard with gunicorn."""
+    """Serve the dashboard with gunicorn (on a database migrated to this version)."""
     from koordinace.server import run_gunicorn
+    from models.db import current_revision, head_revision
 
+    try:
+        current = current_revision()
+    except Exception:  # noqa: BLE001 - unreachable now: /healthz reports it, serve anyway
+        current = head_revision()
+    if current != head_revision():
+        console.error(
+            f"Databáze má schéma {current or '(prázdné)'}, tato verze potřebuje "
+            f"{head_revision()}: spusťte `koordinace db upgrade` / the database schema is "
+            f"{current or '(empty)'}, this version needs {head_revision()}: run "
+            "`koordinace db upgrade`"
+        )
+        sys.exit(1)
     run_gunicorn(host=host, port=port, workers=workers)
 
 

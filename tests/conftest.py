@@ -111,16 +111,18 @@ def _database(request, backend, tmp_path, *, template: bool):
 
 
 # ------------------------------------------------------------------ the sample database
-# The sample inbox imported through the real ETL, on both backends; ``sample_db`` makes
-# it the default database of the code under test (dashboard, security and API tests).
+# The sample inbox imported through the real ETL plus the demo accounts, on both
+# backends; ``sample_db`` makes it the default database of the code under test.
 
 
 def _import_sample(url: str) -> None:
     from etl.pipeline import run_etl
     from koordinace.settings import SAMPLE_INBOX
     from models.db import dispose
+    from tests.helpers import add_demo_accounts
 
     run_etl(SAMPLE_INBOX, url=url, triggered_by="demo", workers=1)
+    add_demo_accounts(url)  # admin, city, leadership, district-<slug> (DEMO_PASSWORD)
     dispose(url)
 
 

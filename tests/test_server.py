@@ -94,3 +94,15 @@ def _login_cookie(base: str) -> str:
     return next(
         h for h in redirected.value.headers.get_all("Set-Cookie") if "koordinace_session" in h
     )
+
+
+def test_serve_refuses_a_database_behind_the_code(tmp_path):
+    from models.db import dispose, upgrade
+    from tests.helpers import run_cli
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "fc63990cfe48")  # before the API tokens table
+    dispose(url)
+    refused = run_cli("serve", "--port", "1", env={"DATABASE_URL": url}, check=False)
+    assert refused.returncode == 1
+    assert "koordinace db upgrade" in refused.stderr and "fc63990cfe48" in refused.stderr

@@ -133,6 +133,7 @@ STRINGS = {
     "action.login": {"cs": "přihlášení", "en": "signed in"},
     "action.logout": {"cs": "odhlášení", "en": "signed out"},
     "action.lock": {"cs": "uzamčení po neúspěšných pokusech", "en": "locked after failures"},
+    "action.unlock": {"cs": "odemčení účtu", "en": "account unlocked"},
     "action.import": {"cs": "import dat", "en": "data import"},
     "action.issue_token": {"cs": "vydání API tokenu", "en": "API token issued"},
     "action.revoke_token": {"cs": "zneplatnění API tokenu", "en": "API token revoked"},

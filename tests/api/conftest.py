@@ -8,71 +8,27 @@ bearer token per demo account (through ``koordinace.accounts``, as the CLI does)
 from __future__ import annotations
 
 import shutil
-import uuid
 
 import pytest
 from sqlalchemy import func, select
 
-from tests import pg
-from tests.helpers import add_demo_accounts
-
-
-def _prepare_sample(url: str) -> None:
-    from etl.pipeline import run_etl
-    from koordinace.settings import SAMPLE_INBOX
-    from models.db import dispose
-
-    run_etl(SAMPLE_INBOX, url=url, triggered_by="demo", workers=1)
-    add_demo_accounts(url)
-    dispose(url)
-
-
-@pytest.fixture(scope="session")
-def api_sqlite(sqlite_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("api-sample") / "sample.db"
-    shutil.copyfile(sqlite_template, path)
-    _prepare_sample(f"sqlite:///{path}")
-    return path
-
-
-@pytest.fixture(scope="session")
-def api_pg_template(pg_admin_url, pg_template):
-    name = f"koordinace_api_{uuid.uuid4().hex[:8]}"
-    _prepare_sample(pg.create_database(pg_admin_url, name, template=pg_template))
-    yield name
-    pg.drop_database(pg_admin_url, name)
-
 
 def sqlite_copy(request, tmp_path) -> str:
     path = tmp_path / "api.db"
-    shutil.copyfile(request.getfixturevalue("api_sqlite"), path)
+    shutil.copyfile(request.getfixturevalue("sample_sqlite"), path)
     return f"sqlite:///{path}"
 
 
 @pytest.fixture
-def api_db_url(request, backend, tmp_path):
+def api_db_url(sample_db_url):
     """A fresh copy of the sample database with the demo accounts, on each backend."""
-    from models.db import dispose
-
-    if backend == "sqlite":
-        url = sqlite_copy(request, tmp_path)
-        yield url
-        dispose(url)
-        return
-    admin = request.getfixturevalue("pg_admin_url")
-    name = f"koordinace_t_{uuid.uuid4().hex[:12]}"
-    url = pg.create_database(admin, name, template=request.getfixturevalue("api_pg_template"))
-    yield url
-    dispose(url)
-    pg.drop_database(admin, name)
+    return sample_db_url
 
 
 @pytest.fixture
-def api_db(api_db_url):
-    from models.db import use_database
-
-    with use_database(api_db_url):
-        yield api_db_url
+def api_db(sample_db):
+    """The same database as the default of the request handlers."""
+    return sample_db
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ and the page's callbacks called as plain functions."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import math
 import statistics
@@ -448,18 +447,17 @@ GRAPHS = {
 
 @pytest.fixture(scope="module")
 def page():
-    """The page module (registering a page needs an app; build it once per process)."""
-    if "dashboard.pages.engagement" not in sys.modules:
-        from dashboard.app import create_app
+    """The page module as the app loads it (Dash's pages loader names it pages.engagement)."""
+    from dashboard.app import create_app
 
-        create_app()
-    return importlib.import_module("dashboard.pages.engagement")
+    create_app()
+    return sys.modules["pages.engagement"]
 
 
 def test_page_is_registered_and_its_layout_reads_the_filters(sample_db, page):
     import dash
 
-    entry = dash.page_registry["dashboard.pages.engagement"]
+    entry = dash.page_registry["pages.engagement"]
     assert (entry["path"], entry["name"], entry["name_en"], entry["order"]) == (
         "/engagement",
         "Zapojení",
@@ -565,7 +563,7 @@ def test_a_failing_query_shows_a_message_and_is_logged(sample_db, page, monkeypa
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(q, "monthly_participants", broken)
-    with caplog.at_level(logging.ERROR, logger="dashboard.pages.engagement"):
+    with caplog.at_level(logging.ERROR, logger="pages.engagement"):
         figure, table = page.update_monthly(None, None, [], [], [])
     assert figure.data == () and table is None
     assert figure.layout.annotations[0].text.startswith("Graf se nepodařilo připravit")

@@ -38,7 +38,7 @@ def test_data_quality_shows_the_import_and_freshness_with_no_console_errors(brow
 
 
 def test_language_switch_is_remembered_per_browser(browser, live_server):
-    browser.delete_all_cookies()
+    browser.delete_cookie("lang")  # a fresh language choice; still signed in
     browser.get(live_server.url + "/data-quality")
     WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.ID, "lang-switch")))
     nav = browser.find_element(By.ID, "main-nav").text

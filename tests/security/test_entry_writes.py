@@ -85,6 +85,9 @@ def test_a_coordinator_saves_an_activity_of_their_district_and_the_charts_count_
     )
     assert event.before is None and event.after["participants"] == 40
     assert event.district_id == praha14.id
+    # The district's data is fresh as of today: a manual entry counts as an update.
+    fresh = metrics.freshness().set_index("code").loc[praha14.code]
+    assert fresh["last_manual"] is not None and fresh["days"] == 0
 
 
 def test_invalid_values_are_refused_with_the_import_messages_per_field(site):
@@ -211,3 +214,53 @@ def test_a_correction_over_a_newer_version_shows_what_changed(site):
     assert "entry-conflict" in _text(second)
     assert "Nový název A" in _text(second)  # the stored value the other user saved
     assert _project(praha14.id).title == "Nový název A"
+
+
+def test_every_form_write_path_leaves_an_audit_event(site):
+    """Audit completeness for the forms: a new process, an activity, a tool usage, a
+    process update and a correction each leave one event with who, what, before, after."""
+    praha14 = _district("praha-14")
+    district = {("entry-district", "value"): str(praha14.id)}
+    client = site.client("city")
+
+    steps = []
+    new = {"project_id": "P14-NEW", "title": "Nový park", "kind": "survey", "stage": "preparation"}
+    steps.append(("project", "create", _save(site, client, "project", new, district)))
+    project = next(p for p in _projects(praha14.id) if p.code == "P14-NEW")
+    steps.append(("activity", "create", _activity(site, client, praha14.id, "P14-NEW")))
+    tool = {"project_id": "P14-NEW", "tool": "decidim", "purpose": "voting", "rating": "4"}
+    steps.append(("tool_usage", "create", _save(site, client, "tool", tool, district)))
+    state = {("entry-update-state", "data"): {"id": project.id, "code": "P14-NEW", "version": 1}}
+    update = {"stage": "collecting_input", "progress_pct": "30 %", "note": "Sběr podnětů"}
+    steps.append(("project_update", "update", _save(site, client, "update", update, state)))
+    base = {
+        ("entry-correct-base", "data"): {
+            "entity": "project",
+            "id": project.id,
+            "version": 2,
+            "values": {"title": "Nový park"},
+        }
+    }
+    steps.append(("project", "correct", _save(site, client, "correct", {"title": "Park"}, base)))
+    for entity, _action, response in steps:
+        assert "Uloženo" in _text(response), (entity, _text(response))
+    with session_scope() as s:
+        events = s.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.source == "form",
+                AuditEvent.username == "city",
+                AuditEvent.entity != "user_account",  # the sign-in
+            )
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(e.entity, e.action) for e in events] == [(e, a) for e, a, _ in steps]
+    assert all(e.district_id == praha14.id and e.user_id is not None for e in events)
+    correction = events[-1]
+    assert correction.before["title"] == "Nový park" and correction.after["title"] == "Park"
+    assert events[0].before is None and events[0].after["title"] == "Nový park"
+
+
+def _projects(district_id: int) -> list[Project]:
+    with session_scope() as s:
+        return list(s.scalars(select(Project).where(Project.district_id == district_id)).all())
