@@ -74,7 +74,8 @@ def login(driver, base_url: str, username: str, password: str = DEMO_PASSWORD) -
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.delete_all_cookies()
+    driver.get(base_url + "/login")
+    driver.delete_all_cookies()  # a fresh session (cookies are per host: this server's)
     driver.get(base_url + "/login")
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)

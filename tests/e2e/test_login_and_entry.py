@@ -28,7 +28,9 @@ def _nav(driver) -> list[str]:
 
 
 def test_login_flow_and_menus_by_role(chrome, live_server):
-    chrome.delete_all_cookies()
+    chrome.get(live_server.url + "/login")  # leave any page of an earlier (stopped) server
+    chrome.delete_all_cookies()  # signed out (cookies are per host: this server's)
+    chrome.get_log("browser")
     chrome.get(live_server.url + "/engagement")
     _wait(chrome, (By.ID, "login-form"))
     assert "/login?next=/engagement" in chrome.current_url
@@ -62,6 +64,7 @@ def test_login_flow_and_menus_by_role(chrome, live_server):
 
 
 def test_a_district_coordinator_enters_an_activity_and_the_charts_include_it(chrome, live_server):
+    chrome.get("about:blank")
     login(chrome, live_server.url, "district-praha-14")
     chrome.get_log("browser")  # drop what an earlier test left
     march = f"/engagement?districts={PRAHA_14}&from=2026-03-01&to=2026-03-31"
