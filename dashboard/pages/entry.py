@@ -592,23 +592,34 @@ def _district_href(district, page: str = "/engagement") -> str | None:
     return f"{page}?districts={code}" if code else None
 
 
-@_save_callback("activity", State(DISTRICT, "value"))
-def save_activity(_clicks, values, ids, saved, district):
-    from koordinace.records import create_activity
-
+def _save_new(form: str, write, values, ids, saved, district, describe, page: str):
+    """A create form's save: ``write`` (a koordinace.records create function) in one
+    transaction, then the answer with a link to the chart page that shows the record."""
     lang = current_lang()
     record, error = _save(
-        "activity",
+        form,
         district,
-        lambda s, actor, d: create_activity(
+        lambda s, actor, d: write(
             session=s, actor=actor, district_id=d, values=_values(values, ids)
         ),
     )
     if error:
         return _answer(ids, lang, saved, error=error)
-    what = _t("what.activity", lang, date=fmt_date(_as_date(record.get("date")), lang))
-    return _answer(
-        ids, lang, saved, _success(what, record["version"], lang, _district_href(district))
+    success = _success(
+        describe(record, lang), record["version"], lang, _district_href(district, page)
+    )
+    return _answer(ids, lang, saved, success)
+
+
+@_save_callback("activity", State(DISTRICT, "value"))
+def save_activity(_clicks, values, ids, saved, district):
+    from koordinace.records import create_activity
+
+    def describe(record, lang):
+        return _t("what.activity", lang, date=fmt_date(_as_date(record.get("date")), lang))
+
+    return _save_new(
+        "activity", create_activity, values, ids, saved, district, describe, "/engagement"
     )
 
 
@@ -616,46 +627,20 @@ def save_activity(_clicks, values, ids, saved, district):
 def save_project(_clicks, values, ids, saved, district):
     from koordinace.records import create_project
 
-    lang = current_lang()
-    record, error = _save(
-        "project",
-        district,
-        lambda s, actor, d: create_project(
-            session=s, actor=actor, district_id=d, values=_values(values, ids)
-        ),
-    )
-    if error:
-        return _answer(ids, lang, saved, error=error)
-    what = _t("what.project", lang, code=record.get("project_id") or record.get("code"))
-    return _answer(
-        ids,
-        lang,
-        saved,
-        _success(what, record["version"], lang, _district_href(district, "/progress")),
-    )
+    def describe(record, lang):
+        return _t("what.project", lang, code=record.get("project_id"))
+
+    return _save_new("project", create_project, values, ids, saved, district, describe, "/progress")
 
 
 @_save_callback("tool", State(DISTRICT, "value"))
 def save_tool(_clicks, values, ids, saved, district):
     from koordinace.records import create_tool_usage
 
-    lang = current_lang()
-    record, error = _save(
-        "tool",
-        district,
-        lambda s, actor, d: create_tool_usage(
-            session=s, actor=actor, district_id=d, values=_values(values, ids)
-        ),
-    )
-    if error:
-        return _answer(ids, lang, saved, error=error)
-    what = _t("what.tool", lang, tool=record.get("tool"))
-    return _answer(
-        ids,
-        lang,
-        saved,
-        _success(what, record["version"], lang, _district_href(district, "/tools")),
-    )
+    def describe(record, lang):
+        return _t("what.tool", lang, tool=record.get("tool"))
+
+    return _save_new("tool", create_tool_usage, values, ids, saved, district, describe, "/tools")
 
 
 @_save_callback("update", State(UPDATE_STATE, "data"))
