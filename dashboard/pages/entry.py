@@ -596,6 +596,11 @@ def _save_new(form: str, write, values, ids, saved, district, describe, page: st
     """A create form's save: ``write`` (a koordinace.records create function) in one
     transaction, then the answer with a link to the chart page that shows the record."""
     lang = current_lang()
+    if not district:
+        from koordinace.records import Invalid
+
+        error = Invalid("Vyberte městskou část.", "Choose a district.")
+        return _answer(ids, lang, saved, error=error)
     record, error = _save(
         form,
         district,

@@ -264,3 +264,10 @@ def test_every_form_write_path_leaves_an_audit_event(site):
 def _projects(district_id: int) -> list[Project]:
     with session_scope() as s:
         return list(s.scalars(select(Project).where(Project.district_id == district_id)).all())
+
+
+def test_a_create_form_without_a_district_says_so(site):
+    client = site.client("city")
+    before = _counts()
+    response = _save(site, client, "activity", ACTIVITY, {("entry-district", "value"): None})
+    assert "Vyberte městskou část." in _text(response) and _counts() == before
