@@ -9,6 +9,7 @@ version check and the audit log. This page only gathers the values and shows the
 
 from __future__ import annotations
 
+import json
 import logging
 
 import dash
@@ -197,9 +198,14 @@ def field_input(form: str, kind: str, name: str, lang: str, value=None, disabled
     mark = html.Small(f" ({_t('required', lang)})", className="text-muted") if required else None
     return dbc.Col(
         [
-            dbc.Label([label, mark], html_for=str(ident)),
+            # Dash renders a dict id as compact JSON with sorted keys: the label points there.
+            dbc.Label(
+                [label, mark], html_for=json.dumps(ident, sort_keys=True, separators=(",", ":"))
+            ),
             control,
-            dbc.FormFeedback(id={"type": f"{ID}-feedback", "form": form, "field": name}),
+            dbc.FormFeedback(
+                id={"type": f"{ID}-feedback", "form": form, "field": name}, type="invalid"
+            ),
         ],
         md=6,
         lg=4,

@@ -94,6 +94,13 @@ def test_a_district_coordinator_enters_an_activity_and_the_charts_include_it(chr
     error = _wait(chrome, (By.ID, "entry-error"))
     assert "Počet mládeže (50) je vyšší než počet účastníků (40)" in error.text
     assert "is-invalid" in field("youth_participants").get_attribute("class")
+    # The reason also stands under the field, and the field's label is tied to it.
+    feedback = chrome.find_element(
+        By.CSS_SELECTOR, '[id*=\'"field":"youth_participants"\'][id*="entry-feedback"]'
+    )
+    assert feedback.is_displayed() and "vyšší než počet účastníků" in feedback.text
+    label_for = field("participants").get_attribute("id")
+    assert chrome.find_elements(By.CSS_SELECTOR, f"label[for='{label_for}']")
 
     field("youth_participants").clear()
     field("youth_participants").send_keys("12")
