@@ -189,25 +189,57 @@ def disable_user(
 ) -> UserAccount:
     """Disable an account: it can no longer sign in, its session and API tokens stop
     working at once (both are checked against ``is_active`` on every request)."""
+    return _set_active(
+        session,
+        username,
+        False,
+        actor=actor,
+        source=source,
+        actor_id=actor_id,
+        remote_addr=remote_addr,
+    )
+
+
+def enable_user(
+    *,
+    session: Session,
+    username: str,
+    actor: str = "cli",
+    source: str = "cli",
+    actor_id: int | None = None,
+    remote_addr: str | None = None,
+) -> UserAccount:
+    """Enable a disabled account again (its password and role unchanged; API tokens
+    revoked meanwhile stay revoked)."""
+    return _set_active(
+        session,
+        username,
+        True,
+        actor=actor,
+        source=source,
+        actor_id=actor_id,
+        remote_addr=remote_addr,
+    )
+
+
+def _set_active(session: Session, username: str, active: bool, **who) -> UserAccount:
     account = _account(session, username)
-    if not account.is_active:
+    if account.is_active == active:
         raise AccountError(
-            f"Účet „{username}“ už je zablokovaný", f"The account '{username}' is already disabled"
+            f"Účet „{username}“ už je {'povolený' if active else 'zablokovaný'}",
+            f"The account '{username}' is already {'enabled' if active else 'disabled'}",
         )
     before = _public(account)
-    account.is_active = False
+    account.is_active = active
     session.add(account)
     session.flush()
     _audit(
         session,
-        actor=actor,
-        action="disable",
+        action="enable" if active else "disable",
         account=account,
         before=before,
         after=_public(account),
-        source=source,
-        actor_id=actor_id,
-        remote_addr=remote_addr,
+        **who,
     )
     return account
 

@@ -294,15 +294,33 @@ def users_list() -> None:
 @click.argument("username")
 def users_disable(username: str) -> None:
     """Disable an account (it stays in the audit log; it can no longer sign in)."""
-    from koordinace.accounts import AccountError, disable_user
+    _account_change(username, "disable_user", "Účet {u} zablokován / account disabled")
+
+
+@users.command("enable")
+@click.argument("username")
+def users_enable(username: str) -> None:
+    """Enable a disabled account again."""
+    _account_change(username, "enable_user", "Účet {u} povolen / account enabled")
+
+
+@users.command("unlock")
+@click.argument("username")
+def users_unlock(username: str) -> None:
+    """Clear an account's failed sign-ins and its temporary lock."""
+    _account_change(username, "unlock_user", "Účet {u} odemčen / account unlocked")
+
+
+def _account_change(username: str, function: str, done: str) -> None:
+    from koordinace import accounts
     from models.db import session_scope
 
     try:
         with session_scope() as session:
-            disable_user(session=session, username=username)
-    except AccountError as exc:
+            getattr(accounts, function)(session=session, username=username)
+    except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    console.success(f"Účet {username} zablokován / account disabled")
+    console.success(done.format(u=username))
 
 
 @users.command("token")

@@ -91,3 +91,43 @@ def test_users_cli(db_url):
     assert "│ ne" in run_cli("users", "list", env=env).stderr
     missing = run_cli("users", "disable", "nobody", env=env, check=False)
     assert missing.returncode == 1 and "No user 'nobody'" in missing.stderr
+
+
+def test_cli_disable_enable_and_unlock(db_url):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    env = {"DATABASE_URL": db_url}
+    run_cli(
+        "users",
+        "add",
+        "jana",
+        "--role",
+        "city",
+        "--password-stdin",
+        env=env,
+        input="dlouhe heslo 1\n",
+    )
+    run_cli("users", "disable", "jana", env=env)
+    again = run_cli("users", "disable", "jana", env=env, check=False)
+    assert again.returncode == 1 and "už je zablokovaný" in again.stderr
+    run_cli("users", "enable", "jana", env=env)
+    with session_scope(db_url) as s:
+        s.execute(
+            update(UserAccount)
+            .where(UserAccount.username == "jana")
+            .values(failed_logins=5, locked_until=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=9))
+        )
+    run_cli("users", "unlock", "jana", env=env)
+    not_locked = run_cli("users", "unlock", "jana", env=env, check=False)
+    assert not_locked.returncode == 1
+    with session_scope(db_url) as s:
+        jana = s.scalars(select(UserAccount).where(UserAccount.username == "jana")).one()
+        actions = s.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.entity == "user_account")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert jana.is_active and jana.failed_logins == 0 and jana.locked_until is None
+    assert actions[-4:] == ["create", "disable", "enable", "unlock"]

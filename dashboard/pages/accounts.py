@@ -59,6 +59,7 @@ ADD_RESULT = f"{ID}-add-result"
 #: the actions on the selected account: name -> (button id, its input property, confirm?)
 ACTIONS = {
     "disable": (f"{ID}-disable", "submit_n_clicks", True),
+    "enable": (f"{ID}-enable", "n_clicks", False),
     "unlock": (f"{ID}-unlock", "n_clicks", False),
     "revoke": (f"{ID}-revoke", "submit_n_clicks", True),
 }
@@ -93,6 +94,7 @@ STRINGS = {
     },
     "selected": {"cs": "Vybraný účet: {username}", "en": "Selected account: {username}"},
     "action.disable": {"cs": "Zablokovat účet", "en": "Disable the account"},
+    "action.enable": {"cs": "Povolit účet", "en": "Enable the account"},
     "action.unlock": {"cs": "Odemknout přihlášení", "en": "Unlock sign-in"},
     "action.revoke": {"cs": "Zneplatnit API tokeny", "en": "Revoke API tokens"},
     "confirm.disable": {
@@ -108,6 +110,10 @@ STRINGS = {
     "done.disable": {
         "cs": "Účet „{username}“ je zablokovaný; uživatel byl odhlášen.",
         "en": "The account '{username}' is disabled; the user was signed out.",
+    },
+    "done.enable": {
+        "cs": "Účet „{username}“ je znovu povolený; uživatel se může přihlásit.",
+        "en": "The account '{username}' is enabled again; the user can sign in.",
     },
     "done.unlock": {
         "cs": "Účet „{username}“ je odemčený; uživatel se může znovu přihlásit.",
@@ -264,7 +270,9 @@ def _grid(lang: str):
 
 def _action_button(name: str, lang: str):
     ident, _prop, confirm = ACTIONS[name]
-    color = {"disable": "danger", "unlock": "secondary", "revoke": "warning"}[name]
+    color = {"disable": "danger", "enable": "success", "unlock": "secondary", "revoke": "warning"}[
+        name
+    ]
     if not confirm:
         return dbc.Button(_t(f"action.{name}", lang), id=ident, color=color, className="me-2")
     return dcc.ConfirmDialogProvider(
@@ -551,6 +559,17 @@ def disable_account(_clicks, selected, changed):
         return _t("done.disable", lang, username=username)
 
     return _act("disable", selected, changed, write)
+
+
+@_action_callback("enable")
+def enable_account(_clicks, selected, changed):
+    from koordinace.accounts import enable_user
+
+    def write(session, username, lang):
+        enable_user(session=session, username=username, **_who())
+        return _t("done.enable", lang, username=username)
+
+    return _act("enable", selected, changed, write)
 
 
 @_action_callback("unlock")

@@ -24,6 +24,7 @@ OTHER_ROLES = ("city", "district-praha-14", "leadership")
 WRITES = {
     "add": ("accounts-add", "n_clicks"),
     "disable": ("accounts-disable", "submit_n_clicks"),
+    "enable": ("accounts-enable", "n_clicks"),
     "unlock": ("accounts-unlock", "n_clicks"),
     "revoke": ("accounts-revoke", "submit_n_clicks"),
 }
@@ -239,6 +240,16 @@ def test_admin_disables_an_account_and_its_session_is_refused_at_once(site):
     assert (event.before["is_active"], event.after["is_active"]) == (True, False)
     again = _act(site, admin, "disable", "district-praha-14")
     assert "už je zablokovaný" in _text(again)
+    # A disable can be undone: the account signs in again with its old password.
+    enabled = _act(site, admin, "enable", "district-praha-14")
+    assert "je znovu povolený" in _text(enabled)
+    event = _last_event()
+    assert (event.action, event.before["is_active"], event.after["is_active"]) == (
+        "enable",
+        False,
+        True,
+    )
+    assert login(site.client(), "district-praha-14").status_code == 302
 
 
 def test_admin_cannot_disable_their_own_account(site):
