@@ -39,6 +39,7 @@ lint: $(TEST_STAMP) ## ruff check and format check
 
 bench: $(TEST_STAMP) ## Benchmarks; results go to BENCHMARKS.md
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks web
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-output
