@@ -101,6 +101,25 @@ def too_long_reason(spec: FieldSpec, length: int, max_length: int | None = None)
     )
 
 
+def storable_text(text: str) -> bool:
+    """False for text no database column can hold: a NUL character or an unpaired
+    surrogate (possible in JSON files and API bodies)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unstorable_reason(label_cs: str, label_en: str) -> Reason:
+    return (
+        f"{label_cs}: text obsahuje znak, který nelze uložit",
+        f"{label_en}: the text contains a character that cannot be stored",
+    )
+
+
 def _per_distinct(s: pd.Series, fn, dtype=object) -> pd.Series:
     """``fn`` applied once per distinct value (missing included), then spread to the rows.
 
@@ -216,6 +235,10 @@ def _normalise_column(
             too_long = text.str.len().gt(spec.max_length).fillna(False)
             for row in too_long.index[too_long.to_numpy(dtype=bool)]:
                 result.reject([row], too_long_reason(spec, len(text[row])), spec.name)
+        bad = [v for v in text.dropna().unique() if not storable_text(v)]
+        if bad:
+            for row in text.index[text.isin(bad).to_numpy(dtype=bool)]:
+                result.reject([row], unstorable_reason(spec.label_cs, spec.label_en), spec.name)
     if kind in ("text", "tool"):
         return text, blank
     if kind == "vocabulary":

@@ -38,7 +38,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -49,7 +48,7 @@ from sqlmodel import Session
 from etl import values as V
 from etl.checks import unknown_project_reason
 from etl.load import FIELD_TYPES, add_uncatalogued_tools, python_value
-from etl.normalise import Reason, normalise_table, too_long_reason
+from etl.normalise import Reason, normalise_table, storable_text, unstorable_reason
 from etl.readers import RawTable
 from models import (
     Activity,
@@ -311,52 +310,7 @@ def _normalise(kind: str, values: dict) -> tuple[dict, dict[str, list[Reason]]]:
         errors.setdefault(name or RECORD, []).append(reason)
     row = result.clean.loc[_ROW]
     typed = {name: _typed(name, row[name]) for name in cells if name not in errors}
-    for name, value in list(typed.items()):
-        problem = _unstorable(kind, specs[name], value)
-        if problem is not None:
-            errors.setdefault(name, []).append(problem)
-            del typed[name]
     return typed, errors
-
-
-@cache
-def _column_limits(kind: str) -> dict[str, int]:
-    """Field -> the length of the text column that stores it."""
-    entity = next(e for e, k in ENTITIES.items() if k == kind)
-    table = _MODELS[entity].__table__
-    limits = {}
-    # project_id of an activity or tool usage names a stored project: no column of its own
-    columns = {"project_id": "code" if entity == "project" else None, "tool": "tool_as_given"}
-    for spec in record_kind(kind).fields:
-        column = table.c.get(columns.get(spec.name, spec.name) or "")
-        length = getattr(column.type, "length", None) if column is not None else None
-        if length:
-            limits[spec.name] = length
-    return limits
-
-
-def _unstorable(kind: str, spec: FieldSpec, value) -> Reason | None:
-    """What the import's rules let through but the database cannot store: text longer
-    than its column, NUL or unpaired surrogate characters, whole numbers beyond the
-    INTEGER columns are refused by the parser itself (``etl.values.MAX_WHOLE``)."""
-    if isinstance(value, str):
-        limit = _column_limits(kind).get(spec.name)
-        if limit is not None and len(value) > limit:
-            return too_long_reason(spec, len(value), limit)
-        if "\x00" in value or not value.isascii() and not _encodable(value):
-            return (
-                f"{spec.label_cs}: text obsahuje znak, který nelze uložit",
-                f"{spec.label_en}: the text contains a character that cannot be stored",
-            )
-    return None
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _complete(kind: str, values: dict) -> dict:
@@ -878,13 +832,8 @@ def record_project_update(
     note = values.get("note")
     if note is None or isinstance(note, str | int | float):
         note = V.clean_text(note)
-        if note is not None and ("\x00" in note or not _encodable(note)):
-            errors.setdefault("note", []).append(
-                (
-                    f"{NOTE[0]}: text obsahuje znak, který nelze uložit",
-                    f"{NOTE[1]}: the text contains a character that cannot be stored",
-                )
-            )
+        if note is not None and not storable_text(note):
+            errors.setdefault("note", []).append(unstorable_reason(*NOTE))
     else:
         errors.setdefault("note", []).append(
             (f"{NOTE[0]}: hodnota musí být text", f"{NOTE[1]}: the value must be text")

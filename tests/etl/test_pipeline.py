@@ -447,3 +447,21 @@ def test_values_the_database_cannot_hold_are_refused_with_their_row(db_url, tmp_
     records = summary.as_json()["records"]
     assert records["projects"]["inserted"] == 1 and records["projects"]["rejected"] == 1
     assert records["activities"]["inserted"] == 1 and records["activities"]["rejected"] == 1
+
+
+def test_text_no_database_can_hold_is_a_rejected_row(db_url, tmp_path):
+    """A NUL character (possible in JSON) is refused with its row, the same rule as in the
+    entry forms, instead of failing the run on PostgreSQL."""
+    import json
+
+    from etl.pipeline import run_etl
+
+    folder = tmp_path / "inbox" / "Praha 14"
+    folder.mkdir(parents=True)
+    projects = [
+        {"project_id": "NUL-1", "title": "Park\u0000", "kind": "survey", "stage": "preparation"},
+        {"project_id": "OK-1", "title": "Park", "kind": "survey", "stage": "preparation"},
+    ]
+    (folder / "export.json").write_text(json.dumps({"projects": projects}), encoding="utf-8")
+    records = run_etl(tmp_path / "inbox", url=db_url, workers=1).as_json()["records"]
+    assert records["projects"]["inserted"] == 1 and records["projects"]["rejected"] == 1

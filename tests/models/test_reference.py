@@ -117,3 +117,23 @@ def test_every_district_name_form_is_unambiguous():
     for row in district_rows():
         for form in (str(row["code"]), row["name"], row["short_name"], row["slug"]):
             assert lookup[compact_key(form)] == row["code"], form
+
+
+def test_vocabulary_text_limits_match_the_columns_that_store_them():
+    """The importer and manual entry refuse over-long text by the vocabulary's max_length;
+    it must equal the column's length, or a value would pass and the insert fail."""
+    from models import Activity, Project, ToolUsage
+    from models.vocabulary import record_kind
+
+    stored_in = {
+        "projects": (Project, {"project_id": "code"}),
+        "activities": (Activity, {"project_id": None}),
+        "tool_usage": (ToolUsage, {"project_id": None, "tool": "tool_as_given"}),
+    }
+    for kind, (model, renamed) in stored_in.items():
+        for spec in record_kind(kind).fields:
+            column_name = renamed.get(spec.name, spec.name)
+            if column_name is None or spec.type not in ("text", "tool", "url"):
+                continue
+            column = model.__table__.c[column_name]
+            assert spec.max_length == getattr(column.type, "length", None), (kind, spec.name)
