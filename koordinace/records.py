@@ -543,6 +543,28 @@ def _insert(session: Session, entity: str, row, yours: dict, find) -> None:
         ) from None
 
 
+def _new_row(actor: Actor) -> dict:
+    """The bookkeeping columns of a record created by hand."""
+    now = utcnow()
+    return {"source": actor.source, "version": 1, "created_at": now, "updated_at": now}
+
+
+def _created(session: Session, actor: Actor, entity: str, row) -> dict:
+    """The new record as returned, after its audit event ("create", no before)."""
+    after = _as_dict(session, entity, row)
+    _audit(
+        session,
+        actor,
+        action="create",
+        entity=entity,
+        entity_id=row.id,
+        district_id=row.district_id,
+        before=None,
+        after=after,
+    )
+    return after
+
+
 def create_project(*, session: Session, actor: Actor, district_id: int, values: dict) -> dict:
     """A new project of the district; its history starts with its stage. Conflict when
     the district already has a project with that code."""
@@ -559,16 +581,12 @@ def create_project(*, session: Session, actor: Actor, district_id: int, values: 
             current,
             _differences("projects", values, current),
         )
-    now = utcnow()
     code = typed.pop("project_id")
     project = Project(
         district_id=district_id,
         code=code,
         **typed,
-        source=actor.source,
-        version=1,
-        created_at=now,
-        updated_at=now,
+        **_new_row(actor),
     )
     _insert(
         session, "project", project, values, lambda: _project_by_code(session, district_id, code)
@@ -581,18 +599,7 @@ def create_project(*, session: Session, actor: Actor, district_id: int, values: 
         stage=project.stage,
         progress=project.progress_pct,
     )
-    after = _as_dict(session, "project", project)
-    _audit(
-        session,
-        actor,
-        action="create",
-        entity="project",
-        entity_id=project.id,
-        district_id=district_id,
-        before=None,
-        after=after,
-    )
-    return after
+    return _created(session, actor, "project", project)
 
 
 def _activity_identity(session: Session, district_id: int, project_fk: int, typed: dict):
@@ -643,15 +650,11 @@ def create_activity(*, session: Session, actor: Actor, district_id: int, values:
     if existing is not None:
         raise _duplicate_activity(session, existing, values)
     typed.pop("project_id")
-    now = utcnow()
     activity = Activity(
         district_id=district_id,
         project_id=project.id,
         **typed,
-        source=actor.source,
-        version=1,
-        created_at=now,
-        updated_at=now,
+        **_new_row(actor),
     )
     _insert(
         session,
@@ -660,18 +663,7 @@ def create_activity(*, session: Session, actor: Actor, district_id: int, values:
         values,
         lambda: _activity_identity(session, district_id, project.id, {**typed, "project_id": None}),
     )
-    after = _as_dict(session, "activity", activity)
-    _audit(
-        session,
-        actor,
-        action="create",
-        entity="activity",
-        entity_id=activity.id,
-        district_id=district_id,
-        before=None,
-        after=after,
-    )
-    return after
+    return _created(session, actor, "activity", activity)
 
 
 def _duplicate_usage(session: Session, existing: ToolUsage, yours: dict) -> Conflict:
@@ -715,7 +707,6 @@ def create_tool_usage(*, session: Session, actor: Actor, district_id: int, value
         raise _duplicate_usage(session, existing, values)
     if tool_id is None:
         tool_id = _new_tool(session, key, typed["tool"])
-    now = utcnow()
     usage = ToolUsage(
         district_id=district_id,
         project_id=project.id,
@@ -724,10 +715,7 @@ def create_tool_usage(*, session: Session, actor: Actor, district_id: int, value
         purpose=typed["purpose"],
         cost_czk=typed["cost_czk"],
         rating=typed["rating"],
-        source=actor.source,
-        version=1,
-        created_at=now,
-        updated_at=now,
+        **_new_row(actor),
     )
     _insert(
         session,
@@ -736,18 +724,7 @@ def create_tool_usage(*, session: Session, actor: Actor, district_id: int, value
         values,
         lambda: _usage_identity(session, district_id, project.id, tool_id, typed["purpose"]),
     )
-    after = _as_dict(session, "tool_usage", usage)
-    _audit(
-        session,
-        actor,
-        action="create",
-        entity="tool_usage",
-        entity_id=usage.id,
-        district_id=district_id,
-        before=None,
-        after=after,
-    )
-    return after
+    return _created(session, actor, "tool_usage", usage)
 
 
 # ------------------------------------------------------------------ update and correct
