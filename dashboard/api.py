@@ -237,9 +237,13 @@ def _actor() -> records.Actor:
 # ------------------------------------------------------------------ query parameters
 
 
+def _district_lookup(session) -> dict[str, int]:
+    """Compact key of a district's code, name or slug -> its official code."""
+    return district_lookup(session.execute(select(District)).scalars().all())
+
+
 def _district_code(session, raw: str | int) -> int | None:
-    rows = session.execute(select(District)).scalars().all()
-    return district_lookup(rows).get(compact_key(str(raw)))
+    return _district_lookup(session).get(compact_key(str(raw)))
 
 
 def _listed(name: str) -> list[str]:
@@ -276,8 +280,7 @@ def _filters() -> Filters:
     districts = _listed("districts")
     if districts:
         with session_scope() as session:
-            rows = session.execute(select(District)).scalars().all()
-        lookup = district_lookup(rows)
+            lookup = _district_lookup(session)
         codes = [lookup.get(compact_key(d)) for d in districts]
         unknown = [d for d, c in zip(districts, codes, strict=True) if c is None]
         if unknown:
